@@ -1,0 +1,116 @@
+"""Calibrated multinomial-logit demand, one logit per market segment (MODEL.md §1).
+
+Arrays are shaped ``(plans, products)``; per-product constants are shaped ``(products,)``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from alignment.scenario import Scenario
+
+# Hours below this (per hour of team time) are treated as this, so ln(e) stays finite.
+EFFORT_FLOOR = 1e-9
+
+
+@dataclass(frozen=True)
+class Demand:
+    """Logit coefficients calibrated so the reference point reproduces reference shares exactly."""
+
+    alpha: np.ndarray
+    beta: np.ndarray  # per unit of price
+    gamma: np.ndarray  # per log-unit of selling hours
+    delta: np.ndarray  # per log-unit of (1 + lead-gen spend / scale)
+    reference_hours: np.ndarray
+    lead_gen_scale: np.ndarray
+    segment_size: np.ndarray  # units per period of each product's segment
+    membership: np.ndarray  # (products, segments) one-hot
+    segment_sizes: np.ndarray  # (segments,) units per period
+    same_segment: np.ndarray  # (products, products) 1 where two products share a segment
+
+
+def calibrate(scenario: Scenario) -> Demand:
+    """Calibrate the logit in closed form from the scenario's reference point (MODEL.md §1).
+
+    ``β = η / (p̄ (1 − s̄))``, ``γ = ε / (1 − s̄)``, ``α = ln(s̄ / s̄₀) + β p̄``.
+    """
+    products = scenario.products
+    segment_index = {s.id: k for k, s in enumerate(scenario.segments)}
+    membership = np.zeros((len(products), len(scenario.segments)))
+    for i, p in enumerate(products):
+        membership[i, segment_index[p.segment]] = 1.0
+    same_segment = membership @ membership.T
+    segment_sizes = np.array([s.size for s in scenario.segments])
+
+    reference_price = np.array([p.reference_price for p in products])
+    reference_share = np.array([p.reference_share for p in products])
+    outside_share = 1.0 - reference_share @ same_segment
+    beta = np.array([p.price_elasticity for p in products]) / (
+        reference_price * (1.0 - reference_share)
+    )
+    gamma = np.array([p.effort_elasticity for p in products]) / (1.0 - reference_share)
+    delta = np.array([p.lead_gen_elasticity for p in products]) / (1.0 - reference_share)
+    alpha = np.log(reference_share / outside_share) + beta * reference_price
+    return Demand(
+        alpha=alpha,
+        beta=beta,
+        gamma=gamma,
+        delta=delta,
+        reference_hours=np.array([p.reference_hours for p in products]),
+        lead_gen_scale=np.array([p.lead_gen_scale for p in products]),
+        segment_size=segment_sizes @ membership.T,
+        membership=membership,
+        segment_sizes=segment_sizes,
+        same_segment=same_segment,
+    )
+
+
+def segment_sums(values: np.ndarray, same_segment: np.ndarray) -> np.ndarray:
+    """Sum of ``values`` over each product's segment, broadcast back to every product."""
+    return values @ same_segment
+
+
+def utility(
+    demand: Demand,
+    price: np.ndarray,
+    effective_hours: np.ndarray,
+    lead_gen: np.ndarray,
+) -> np.ndarray:
+    """``v = α − β p + γ ln(e / ē) + δ ln(1 + m / m̄)``; ``e`` already scaled by content."""
+    hours = np.maximum(effective_hours, EFFORT_FLOOR * demand.reference_hours)
+    return (
+        demand.alpha
+        - demand.beta * price
+        + demand.gamma * np.log(hours / demand.reference_hours)
+        + demand.delta * np.log1p(lead_gen / demand.lead_gen_scale)
+    )
+
+
+def logit_shares(utility: np.ndarray, same_segment: np.ndarray) -> np.ndarray:
+    """Share of each product in its segment's multinomial logit; outside option has utility 0."""
+    # Shifting by a per-plan constant would change the outside option, so guard overflow by
+    # clipping instead: utilities above 700 mean a share of 1 to machine precision anyway.
+    attraction = np.exp(np.minimum(utility, 700.0))
+    return attraction / (1.0 + segment_sums(attraction, same_segment))
+
+
+def shares(
+    demand: Demand, price: np.ndarray, effective_hours: np.ndarray, lead_gen: np.ndarray
+) -> np.ndarray:
+    """Market share of each product, shape ``(plans, products)``, each in (0, 1)."""
+    return logit_shares(utility(demand, price, effective_hours, lead_gen), demand.same_segment)
+
+
+def price_elasticities(demand: Demand, price: np.ndarray, share: np.ndarray) -> np.ndarray:
+    """Elasticity of product i's share to product k's price, shape ``(..., i, k)``.
+
+    Own: ``−β_i p_i (1 − s_i)``; cross, same segment: ``β_k p_k s_k`` (cannibalisation);
+    other segments: 0.
+    """
+    cross = (demand.beta * price * share)[..., np.newaxis, :] * demand.same_segment
+    own = demand.beta * price * (1.0 - share)
+    n = share.shape[-1]
+    diagonal = np.eye(n, dtype=bool)
+    return np.where(diagonal, -own[..., np.newaxis], cross)
