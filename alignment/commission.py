@@ -59,7 +59,10 @@ def team_payout(
     sigma = attainment_spread
     attainment = np.maximum(quota_basis, 0.0) / (reps * quota_per_rep)
     # Each rep's attainment relative to the team mean, E[relative] = 1.
-    relative = np.exp(sigma * _STANDARD_NORMAL_QUANTILES - 0.5 * sigma**2)
+    relative = np.exp(sigma * _STANDARD_NORMAL_QUANTILES)
+    # Normalise on the quantiles themselves so a plan without accelerator or cap pays exactly
+    # its plain commission (the analytic exp(−σ²/2) leaves a small discretisation bias).
+    relative /= relative.mean()
     rep_attainment = attainment[:, np.newaxis] * relative
     plain_per_rep = (plain_commission / reps)[:, np.newaxis] * relative
     above_quota = np.where(
@@ -73,8 +76,8 @@ def team_payout(
     factor = np.divide(
         variable_pay, plain_mean, out=np.ones_like(variable_pay), where=np.abs(plain_mean) > 1e-12
     )
-    with np.errstate(divide="ignore"):
-        z = (np.log(np.maximum(attainment, 1e-300)) + 0.5 * sigma**2) / sigma
+    # ln a ~ N(ln A − σ²/2, σ²) keeps mean attainment at A, so the median rep sits below A.
+    z = (np.log(np.maximum(attainment, 1e-300)) - 0.5 * sigma**2) / sigma
     return Payout(
         expected_attainment=attainment,
         share_at_quota=ndtr(z),

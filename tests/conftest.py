@@ -1,0 +1,35 @@
+"""Shared fixtures: the shipped scenarios, and the default one as editable data."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from alignment import Scenario, load_scenario
+
+ROOT = Path(__file__).resolve().parents[1]
+SCENARIO_DIR = ROOT / "scenarios"
+DEFAULT_SCENARIO = SCENARIO_DIR / "launch_conflict.yaml"
+
+
+@pytest.fixture(scope="session")
+def launch() -> Scenario:
+    """The default scenario: Nova priced for share while reps are paid on margin."""
+    return load_scenario(DEFAULT_SCENARIO)
+
+
+@pytest.fixture
+def launch_data() -> dict[str, Any]:
+    """The default scenario as plain data, a fresh copy per test to edit freely."""
+    return copy.deepcopy(yaml.safe_load(DEFAULT_SCENARIO.read_text(encoding="utf-8")))
+
+
+@pytest.fixture
+def build() -> Callable[[dict[str, Any]], Scenario]:
+    """Validate edited scenario data into a Scenario."""
+    return Scenario.model_validate
