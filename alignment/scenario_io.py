@@ -44,10 +44,10 @@ def load_scenario(source: str | Path | bytes) -> Scenario:
     return scenario_from_data(parse_yaml(raw, name), name)
 
 
-def parse_yaml(raw: bytes, name: str = "scenario") -> Any:
-    if len(raw) > MAX_FILE_BYTES:
+def parse_yaml(raw: bytes, name: str = "scenario", *, max_bytes: int = MAX_FILE_BYTES) -> Any:
+    if len(raw) > max_bytes:
         raise ScenarioError(
-            [f"file is {len(raw):,} bytes; scenario files are at most {MAX_FILE_BYTES:,} bytes"],
+            [f"file is {len(raw):,} bytes; scenario files are at most {max_bytes:,} bytes"],
             name,
         )
     try:
@@ -106,7 +106,11 @@ def field_path(loc: tuple[int | str, ...]) -> str:
 
 def dump_scenario(scenario: Scenario) -> str:
     """Human-friendly YAML in the schema's key order; ``load_scenario`` reads it back exactly."""
-    data = scenario.model_dump(mode="json")
+    return dump_data(scenario.model_dump(mode="json"))
+
+
+def dump_data(data: dict[str, Any]) -> str:
+    """YAML for plain data (mappings, lists, strings, numbers), never with anchors or aliases."""
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
 
 
