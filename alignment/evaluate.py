@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 
 import numpy as np
-import pandas as pd
 
 from alignment.commission import commission_per_unit, team_payout
 from alignment.demand import Demand, calibrate, shares
@@ -17,7 +16,6 @@ from alignment.effort import allocate_hours
 from alignment.goals import (
     goal_conflict,
     goal_metrics,
-    goal_status,
     leadership_score,
     leadership_value_per_unit,
 )
@@ -128,7 +126,9 @@ PRODUCT_FIELDS = (
 TOTAL_FIELDS = tuple(f.name for f in fields(Outcomes) if f.name not in PRODUCT_FIELDS)
 
 
-def evaluate(scenario: Scenario, plans: Plans | None = None, demand: Demand | None = None) -> Outcomes:
+def evaluate(
+    scenario: Scenario, plans: Plans | None = None, demand: Demand | None = None
+) -> Outcomes:
     """Evaluate ``plans`` (default: the scenario's own plan) against the scenario's market.
 
     Pass a precomputed ``demand`` (from :func:`alignment.demand.calibrate`) to skip
@@ -189,7 +189,7 @@ def evaluate(scenario: Scenario, plans: Plans | None = None, demand: Demand | No
     contribution = total_gross_margin - sales_compensation - marketing_spend
 
     new_product_share = (units * strategic).sum(axis=-1) / _strategic_market(demand, strategic)
-    gross_margin_pct = total_gross_margin / total_revenue
+    gross_margin_pct = _ratio(total_gross_margin, total_revenue)
 
     conflict = goal_conflict(pay_hours.hours, asked_hours.hours)
     motivation = rep_motivation(
@@ -219,7 +219,7 @@ def evaluate(scenario: Scenario, plans: Plans | None = None, demand: Demand | No
         gross_margin_pct=gross_margin_pct,
         commission_cost=commission_cost,
         sales_compensation=sales_compensation,
-        cost_of_sales_pct=sales_compensation / total_revenue,
+        cost_of_sales_pct=_ratio(sales_compensation, total_revenue),
         marketing_spend=marketing_spend,
         contribution=contribution,
         new_product_share=new_product_share,
@@ -244,3 +244,9 @@ def _strategic_market(demand: Demand, strategic: np.ndarray) -> float:
     """Units per period of the segments that hold a strategic product (1 if there is none)."""
     holds_strategic = (strategic @ demand.membership) > 0
     return float(demand.segment_sizes[holds_strategic].sum()) if holds_strategic.any() else 1.0
+
+
+def _ratio(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
+    """``numerator / denominator``, 0 where nothing was sold (a price so high no one buys)."""
+    safe = np.where(denominator > 0, denominator, 1.0)
+    return np.where(denominator > 0, numerator / safe, 0.0)
