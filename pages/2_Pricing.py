@@ -1,0 +1,71 @@
+import pandas as pd
+import streamlit as st
+
+from workshop_ui import charts, controls, explain, layout, model, state, tables
+from workshop_ui.charts import LEADERSHIP, SALES, STATUS_QUO, WORKING
+from workshop_ui.formatting import delta, money, percent
+
+st.set_page_config(layout="wide", page_title="Pricing · Alignment workshop")
+state.ensure_state()
+layout.sidebar()
+
+st.title("Pricing")
+st.caption(
+    "Move a price and watch share respond. Each curve shows a product's market share over its "
+    "price range with everything else held, reps re-planning their hours at each price."
+)
+layout.headline_metrics()
+
+scenario = state.working()
+names = [p.name for p in scenario.products]
+shares = model.products(scenario)["share"]
+before = model.products(state.status_quo())["share"]
+curves = model.price_curves(scenario)
+preferences = model.price_preferences(scenario)
+for start in range(0, len(scenario.products), 3):
+    row = scenario.products[start : start + 3]
+    for column, product in zip(st.columns(3, gap="medium"), row, strict=False):
+        with column, st.container(border=True):
+            st.subheader(layout.literal(product.name))
+            low, high = model.price_range(scenario, product.id)
+            agreed = scenario.negotiation.prices.get(product.id)
+            note = f"Reference {money(product.reference_price)}, cost {money(product.unit_cost)}."
+            if agreed:
+                note += f" Negotiation range {money(agreed.min)}–{money(agreed.max)}."
+            controls.slider(
+                f"price_{product.id}", f"products.{product.id}.price", "Price ($ per unit)",
+                min_value=low, max_value=high, step=model.price_step(product.reference_price),
+                format="$%.0f", help=note,
+            )  # fmt: skip
+            change = delta(shares[product.id] - before[product.id], "fraction")
+            preference = preferences[product.id]
+            rep_price = preference.rep_preferred_price
+            st.metric(
+                "Market share", percent(shares[product.id]), delta=change.text,
+                delta_color=change.color, help=explain.FIGURES["share"],
+                delta_arrow="auto" if change.color != "off" else "off",
+            )  # fmt: skip
+            st.markdown(
+                f"Reps would pick **{money(rep_price) if rep_price else 'any price'}** · "
+                f"best for contribution **{money(preference.contribution_max_price)}**",
+                help=f"{explain.FIGURES['rep_price']} {explain.FIGURES['best_price']}",
+            )
+            markers = [
+                ("Current", product.price, WORKING),
+                ("Reference", product.reference_price, STATUS_QUO),
+                ("Best for contribution", preference.contribution_max_price, LEADERSHIP),
+            ]
+            if rep_price is not None:
+                markers.append(("Reps would pick", rep_price, SALES))
+            charts.show(
+                charts.price_curve_chart(
+                    curves[curves["product"] == product.id].assign(name=product.name),
+                    names,
+                    pd.DataFrame(markers, columns=["label", "price", "party"]),
+                    (agreed.min, agreed.max) if agreed else None,
+                )
+            )
+
+st.subheader("Cannibalisation the model assumes")
+st.dataframe(tables.cross_elasticity_styler(model.cross_elasticities(scenario)), width="stretch")
+st.caption(explain.FIGURES["cross_elasticity"])

@@ -1,0 +1,105 @@
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from alignment.levers import rep_pay_at_attainment, with_value
+from workshop_ui import charts, controls, explain, layout, model, state
+from workshop_ui.formatting import money
+
+st.set_page_config(layout="wide", page_title="Commission plan · Alignment workshop")
+state.ensure_state()
+layout.sidebar()
+
+st.title("Commission plan")
+st.caption(
+    "Reps put their hours where the plan pays most. Pay per unit = revenue rate × price + "
+    "margin rate × (price − cost) + kicker; quota, accelerator and cap shape how much they earn."
+)
+layout.headline_metrics()
+
+scenario = state.working()
+team, plan = scenario.sales_team, scenario.commission
+target_pay = team.on_target_earnings - team.base_salary
+rates, kickers, quota = st.columns(3, gap="medium")
+with rates, st.container(border=True):
+    st.subheader("Rates")
+    controls.slider(
+        "revenue_rate", "commission.revenue_rate", "Revenue rate", min_value=0.0,
+        max_value=15.0, step=0.25, format="%.2f%%", scale=100.0,
+        help=explain.FIGURES["revenue_rate"],
+    )  # fmt: skip
+    controls.slider(
+        "margin_rate", "commission.margin_rate", "Margin rate", min_value=0.0,
+        max_value=30.0, step=0.5, format="%.1f%%", scale=100.0,
+        help=explain.FIGURES["margin_rate"],
+    )  # fmt: skip
+with kickers, st.container(border=True):
+    st.subheader("Kickers ($ per unit)")
+    for product in scenario.products:
+        agreed = scenario.negotiation.kickers.get(product.id)
+        controls.number(
+            f"kicker_{product.id}", f"commission.kickers.{product.id}", product.name,
+            min_value=agreed.min if agreed else -product.price / 2,
+            max_value=agreed.max if agreed else product.price / 2, step=5.0,
+            help=explain.FIGURES["kicker"],
+        )  # fmt: skip
+with quota, st.container(border=True):
+    st.subheader("Quota and payout")
+    controls.choice(
+        "quota_basis", "commission.quota.basis", "Quota measured on", ["revenue", "gross_margin"],
+        format_func=lambda basis: basis.replace("_", " ").capitalize(),
+    )  # fmt: skip
+    controls.number(
+        "quota_per_rep", "commission.quota.per_rep", "Quota per rep ($ thousand per period)",
+        min_value=1.0, max_value=100_000.0, step=10.0, scale=1e-3,
+    )  # fmt: skip
+    controls.slider(
+        "accelerator", "commission.accelerator", "Accelerator above quota", min_value=1.0,
+        max_value=3.0, step=0.1, format="×%.1f",
+        help=explain.FIGURES["accelerator"],
+    )  # fmt: skip
+    no_cap = controls.toggle(
+        "no_cap", "No cap on variable pay", read=lambda s: s.commission.cap is None,
+        write=lambda s, on: with_value(s, "commission.cap", None if on else 2.0 * target_pay),
+    )  # fmt: skip
+    if not no_cap:
+        controls.number(
+            "cap", "commission.cap", "Cap ($ per rep per period)", min_value=0.0,
+            max_value=10_000_000.0, step=1_000.0, help=explain.FIGURES["cap"],
+        )  # fmt: skip
+
+outcomes = model.outcomes(scenario)
+table = model.products(scenario)
+payout, mix = st.columns(2, gap="large")
+with payout:
+    st.subheader("What one rep earns")
+    attainment = np.linspace(0.0, 2.0, 201)
+    curve = pd.DataFrame(
+        {"attainment": attainment, "pay": rep_pay_at_attainment(scenario, outcomes, attainment)}
+    )
+    charts.show(charts.payout_curve_chart(curve, plan.cap, target_pay))
+    st.caption(
+        f"Variable pay per rep against quota attainment, for a rep selling the team's mix. "
+        f"Target variable pay (OTE − base) is {money(target_pay)}."
+    )
+with mix:
+    st.subheader("Hours: what the plan pays for vs what leadership asks")
+    charts.show(charts.hours_mix_chart(table))
+    st.caption(f"{explain.FIGURES['pay_hours']} {explain.FIGURES['asked_hours']}")
+
+st.subheader("Per product under this plan")
+st.dataframe(
+    table[["name", "commission_per_unit", "hours", "time_share", "share"]].assign(
+        time_share=table["time_share"] * 100, share=table["share"] * 100
+    ),
+    hide_index=True,
+    width="stretch",
+    key="plan_products",
+    column_config={
+        "name": "Product",
+        "commission_per_unit": st.column_config.NumberColumn("Pay per unit", format="$%.2f"),
+        "hours": st.column_config.NumberColumn("Selling hours", format="%.0f"),
+        "time_share": st.column_config.NumberColumn("Share of time", format="%.1f%%"),
+        "share": st.column_config.NumberColumn("Market share", format="%.1f%%"),
+    },
+)

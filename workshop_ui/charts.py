@@ -1,0 +1,368 @@
+"""Altair chart builders, readable on a projector and consistent across pages.
+
+Colours carry meaning, pinned with ``alt.Scale(domain=..., range=...)`` so they never shift:
+
+- one colour per **product**, in the scenario's product order (:func:`product_scale`);
+- one colour per **party**: leadership, sales, status quo, working (:func:`party_scale`);
+- one colour per goal **status**: met, near, missed.
+
+Every builder takes a tidy ``DataFrame`` plus plain values and returns an Altair chart; none
+calls Streamlit, so each can be tested through ``chart.to_dict()``. Show one with :func:`show`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from workshop_ui.formatting import (
+    D3_MONEY,
+    D3_MONEY_SHORT,
+    D3_PERCENT,
+    D3_PERCENT_AXIS,
+    format_value,
+)
+
+# Okabe–Ito, readable by colour-blind viewers, then Tableau for scenarios with many products.
+PRODUCT_PALETTE = (
+    "#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442",
+    "#4E79A7", "#F28E2B", "#59A14F", "#B07AA1", "#76B7B2", "#EDC948", "#FF9DA7",
+)  # fmt: skip
+LEADERSHIP, SALES, STATUS_QUO, WORKING = "Leadership", "Sales", "Status quo", "Working"
+PARTY_COLOURS = {
+    LEADERSHIP: "#3A3F9E",
+    SALES: "#C2410C",
+    STATUS_QUO: "#A3A3A3",
+    WORKING: "#0F766E",
+}
+STATUS_COLOURS = {"met": "#2E7D32", "near": "#E0A000", "missed": "#C62828"}
+# The same statuses as Streamlit badge colours.
+STATUS_BADGES = {"met": "green", "near": "orange", "missed": "red"}
+PUSH_CONTENT = "Push content"
+PUSH_CONTENT_COLOUR = "#6B7280"
+CHART_HEIGHT = 280
+
+
+def product_colours(product_names: Sequence[str]) -> dict[str, str]:
+    """The colour of each product, by position in the scenario (the same on every page)."""
+    palette = PRODUCT_PALETTE
+    return {name: palette[i % len(palette)] for i, name in enumerate(product_names)}
+
+
+def product_scale(product_names: Sequence[str]) -> alt.Scale:
+    colours = product_colours(product_names)
+    return alt.Scale(domain=list(colours), range=list(colours.values()))
+
+
+def party_scale(parties: Sequence[str] = tuple(PARTY_COLOURS)) -> alt.Scale:
+    return alt.Scale(domain=list(parties), range=[PARTY_COLOURS[p] for p in parties])
+
+
+def status_scale() -> alt.Scale:
+    return alt.Scale(domain=list(STATUS_COLOURS), range=list(STATUS_COLOURS.values()))
+
+
+def show(chart: alt.TopLevelMixin) -> None:
+    """Draw ``chart`` at the full width of its column."""
+    st.altair_chart(chart, width="stretch")
+
+
+def _axis_format(kind: str) -> str:
+    return {"money": D3_MONEY_SHORT, "fraction": D3_PERCENT_AXIS}.get(kind, ",.0f")
+
+
+def _tooltip_format(kind: str) -> str:
+    return {"money": D3_MONEY, "fraction": D3_PERCENT}.get(kind, ",.0f")
+
+
+def _readable(chart: alt.TopLevelMixin, height: int = CHART_HEIGHT) -> alt.TopLevelMixin:
+    """Large type for the back of the room; legend on top so charts fit narrow columns."""
+    return (
+        chart.properties(height=height)
+        .configure_axis(labelFontSize=13, titleFontSize=14, grid=True, gridOpacity=0.4)
+        .configure_legend(labelFontSize=13, titleFontSize=13, orient="top", symbolSize=120)
+        .configure_view(strokeWidth=0)
+    )
+
+
+def price_curve_chart(
+    curve: pd.DataFrame,
+    product_names: Sequence[str],
+    markers: pd.DataFrame,
+    agreed_range: tuple[float, float] | None = None,
+) -> alt.TopLevelMixin:
+    """One product's market share against its price, with prices of interest marked.
+
+    ``curve``: ``name``, ``price``, ``share`` (fraction) for one product. ``markers``: ``label``,
+    ``price``, ``party`` (a key of :data:`PARTY_COLOURS`), e.g. the current price (working) and
+    the reference price (status quo). ``agreed_range`` shades the negotiation range.
+    """
+    x = alt.X(
+        "price:Q",
+        title="Price (per unit)",
+        axis=alt.Axis(format=D3_MONEY_SHORT, tickCount=5),
+        scale=alt.Scale(zero=False, nice=False),
+    )
+    line = (
+        alt.Chart(curve)
+        .mark_line(strokeWidth=3)
+        .encode(
+            x=x,
+            y=alt.Y("share:Q", title="Market share", axis=alt.Axis(format=D3_PERCENT_AXIS)),
+            color=alt.Color("name:N", scale=product_scale(product_names), legend=None),
+            tooltip=[
+                alt.Tooltip("name:N", title="Product"),
+                alt.Tooltip("price:Q", title="Price", format=D3_MONEY),
+                alt.Tooltip("share:Q", title="Market share", format=D3_PERCENT),
+            ],
+        )
+    )
+    rules = (
+        alt.Chart(markers)
+        .mark_rule(strokeWidth=2.5, strokeDash=[6, 3])
+        .encode(
+            x="price:Q",
+            color=alt.Color(
+                "label:N",
+                title=None,
+                scale=alt.Scale(
+                    domain=list(markers["label"]),
+                    range=[PARTY_COLOURS[p] for p in markers["party"]],
+                ),
+                legend=alt.Legend(columns=2, symbolType="stroke", symbolStrokeWidth=3),
+            ),
+            tooltip=[
+                alt.Tooltip("label:N", title="Marker"),
+                alt.Tooltip("price:Q", title="Price", format=D3_MONEY),
+            ],
+        )
+    )
+    layers: list[alt.Chart] = []
+    if agreed_range is not None:
+        band = pd.DataFrame({"low": [agreed_range[0]], "high": [agreed_range[1]]})
+        layers.append(
+            alt.Chart(band)
+            .mark_rect(opacity=0.08, color="#000000")
+            .encode(
+                x="low:Q",
+                x2="high:Q",
+                tooltip=[
+                    alt.Tooltip("low:Q", title="Negotiation range from", format=D3_MONEY),
+                    alt.Tooltip("high:Q", title="to", format=D3_MONEY),
+                ],
+            )
+        )
+    chart = alt.layer(*layers, line, rules).resolve_scale(color="independent")
+    return _readable(chart, height=240)
+
+
+def payout_curve_chart(
+    curve: pd.DataFrame, cap: float | None, target_variable_pay: float
+) -> alt.TopLevelMixin:
+    """Variable pay of one rep against quota attainment, with quota, cap and target pay marked.
+
+    ``curve``: ``attainment`` (fraction, 1.0 = quota) and ``pay`` (money per rep per period).
+    """
+    line = (
+        alt.Chart(curve)
+        .mark_line(strokeWidth=3, color=PARTY_COLOURS[SALES])
+        .encode(
+            x=alt.X(
+                "attainment:Q", title="Quota attainment", axis=alt.Axis(format=D3_PERCENT_AXIS)
+            ),
+            y=alt.Y(
+                "pay:Q", title="Variable pay per rep (per period)",
+                axis=alt.Axis(format=D3_MONEY_SHORT),
+            ),
+            tooltip=[
+                alt.Tooltip("attainment:Q", title="Attainment", format=".0%"),
+                alt.Tooltip("pay:Q", title="Variable pay", format=D3_MONEY),
+            ],
+        )
+    )  # fmt: skip
+    marks = [{"label": "Quota", "attainment": 1.0}]
+    quota = (
+        alt.Chart(pd.DataFrame(marks))
+        .mark_rule(strokeDash=[6, 3], color="#555555")
+        .encode(x="attainment:Q", tooltip=[alt.Tooltip("label:N", title="Marker")])
+    )
+    levels = [{"label": "Target variable pay (OTE − base)", "pay": target_variable_pay}]
+    if cap is not None:
+        levels.append({"label": "Cap", "pay": cap})
+    level_rules = (
+        alt.Chart(pd.DataFrame(levels))
+        .mark_rule(strokeDash=[2, 3], color="#555555")
+        .encode(
+            y="pay:Q",
+            tooltip=[
+                alt.Tooltip("label:N", title="Marker"),
+                alt.Tooltip("pay:Q", title="Pay", format=D3_MONEY),
+            ],
+        )
+    )
+    labels = (
+        alt.Chart(pd.DataFrame(levels))
+        .mark_text(align="left", dx=4, dy=-8, fontSize=13, color="#333333")
+        .encode(x=alt.value(0), y="pay:Q", text="label:N")
+    )
+    return _readable(alt.layer(line, quota, level_rules, labels))
+
+
+def grouped_bars(
+    data: pd.DataFrame,
+    value_title: str,
+    kind: str,
+    groups: Sequence[str],
+    group_title: str = "",
+) -> alt.TopLevelMixin:
+    """Bars per product, side by side per party (e.g. status quo against working).
+
+    ``data``: ``name`` (product), ``group`` (a key of :data:`PARTY_COLOURS`), ``value``.
+    ``kind`` is ``money``, ``fraction``, ``units`` or ``hours`` and sets axis formats.
+    """
+    names = list(dict.fromkeys(data["name"]))
+    return _readable(
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            x=alt.X("name:N", title=None, sort=names, axis=alt.Axis(labelAngle=0)),
+            xOffset=alt.XOffset("group:N", sort=list(groups)),
+            y=alt.Y("value:Q", title=value_title, axis=alt.Axis(format=_axis_format(kind))),
+            color=alt.Color("group:N", title=group_title or None, scale=party_scale(groups)),
+            tooltip=[
+                alt.Tooltip("name:N", title="Product"),
+                alt.Tooltip("group:N", title=group_title or "Scenario"),
+                alt.Tooltip("value:Q", title=value_title, format=_tooltip_format(kind)),
+            ],
+        )
+    )
+
+
+def hours_mix_chart(products: pd.DataFrame) -> alt.TopLevelMixin:
+    """The hours mix the plan pays for (sales) beside the mix leadership asks for, per product.
+
+    ``products``: ``alignment.tables.product_table`` (``name``, ``pay_hours``, ``asked_hours``).
+    """
+    data = pd.concat(
+        [
+            pd.DataFrame(
+                {"name": products["name"], "group": SALES, "value": products["pay_hours"]}
+            ),
+            pd.DataFrame(
+                {"name": products["name"], "group": LEADERSHIP, "value": products["asked_hours"]}
+            ),
+        ],
+        ignore_index=True,
+    )
+    return grouped_bars(
+        data, "Selling hours per period", "hours", (SALES, LEADERSHIP), "Mix wanted by"
+    )
+
+
+def scorecard_chart(card: pd.DataFrame) -> alt.TopLevelMixin:
+    """Each leadership goal as a share of its target, coloured met / near / missed.
+
+    ``card``: ``alignment.tables.scorecard`` (index: goal; ``label``, ``target``, ``value``,
+    ``status``). Contribution is money, the other goals fractions.
+    """
+    kinds = ["money" if goal == "contribution" else "fraction" for goal in card.index]
+    data = pd.DataFrame(
+        {
+            "label": card["label"].to_numpy(),
+            "attainment": (card["value"] / card["target"]).to_numpy(),
+            "status": card["status"].to_numpy(),
+            "value_text": [
+                f"{format_value(v, k)} vs target {format_value(t, k)}: {status}"
+                for v, t, k, status in zip(
+                    card["value"], card["target"], kinds, card["status"], strict=True
+                )
+            ],
+        }
+    )
+    base = alt.Chart(data).encode(y=alt.Y("label:N", title=None, sort=list(data["label"])))
+    bars = base.mark_bar(height=28).encode(
+        x=alt.X(
+            "attainment:Q",
+            title="Achieved, as a share of target",
+            axis=alt.Axis(format=D3_PERCENT_AXIS),
+            scale=alt.Scale(domain=[0, max(1.6, float(data["attainment"].max()) * 1.05)]),
+        ),
+        color=alt.Color("status:N", title="Status", scale=status_scale()),
+        tooltip=[
+            alt.Tooltip("label:N", title="Goal"),
+            alt.Tooltip("value_text:N", title="Achieved"),
+            alt.Tooltip("attainment:Q", title="Share of target", format=".0%"),
+            alt.Tooltip("status:N", title="Status"),
+        ],
+    )
+    target = (
+        alt.Chart(pd.DataFrame({"attainment": [1.0]}))
+        .mark_rule(color="#222222", strokeWidth=2)
+        .encode(x="attainment:Q")
+    )
+    text = base.mark_text(align="left", dx=6, fontSize=14, color="#222222").encode(
+        x="attainment:Q", text="value_text:N"
+    )
+    return _readable(alt.layer(bars, target, text), height=70 * len(data) + 30)
+
+
+def factor_chart(data: pd.DataFrame) -> alt.TopLevelMixin:
+    """Motivation's three factors (0–1), status quo beside working.
+
+    ``data``: ``factor``, ``group`` (``Status quo`` / ``Working``), ``value`` (fraction).
+    """
+    factors = list(dict.fromkeys(data["factor"]))
+    groups = [g for g in (STATUS_QUO, WORKING) if g in set(data["group"])]
+    return _readable(
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            x=alt.X("factor:N", title=None, sort=factors, axis=alt.Axis(labelAngle=0)),
+            xOffset=alt.XOffset("group:N", sort=groups),
+            y=alt.Y(
+                "value:Q", title="Factor (1 = full)", scale=alt.Scale(domain=[0, 1]),
+                axis=alt.Axis(format=D3_PERCENT_AXIS),
+            ),
+            color=alt.Color("group:N", title=None, scale=party_scale(groups)),
+            tooltip=[
+                alt.Tooltip("factor:N", title="Factor"),
+                alt.Tooltip("group:N", title="Scenario"),
+                alt.Tooltip("value:Q", title="Value", format=D3_PERCENT),
+            ],
+        )
+    )  # fmt: skip
+
+
+def budget_chart(data: pd.DataFrame, product_names: Sequence[str]) -> alt.TopLevelMixin:
+    """The marketing budget per scenario, stacked by use: lead generation per product, content.
+
+    ``data``: ``group`` (``Status quo`` / ``Working``), ``use`` (a product name or
+    :data:`PUSH_CONTENT`), ``spend`` (money per period).
+    """
+    colours = product_colours(product_names)
+    colours[PUSH_CONTENT] = PUSH_CONTENT_COLOUR
+    uses = list(colours)
+    ordered = data.assign(order=data["use"].map({u: i for i, u in enumerate(uses)}))
+    return _readable(
+        alt.Chart(ordered)
+        .mark_bar(height=34)
+        .encode(
+            y=alt.Y("group:N", title=None, sort=[STATUS_QUO, WORKING]),
+            x=alt.X("spend:Q", title="Marketing spend (per period)",
+                    axis=alt.Axis(format=D3_MONEY_SHORT)),
+            color=alt.Color(
+                "use:N", title="Spent on",
+                scale=alt.Scale(domain=uses, range=list(colours.values())),
+            ),
+            order=alt.Order("order:Q"),
+            tooltip=[
+                alt.Tooltip("group:N", title="Scenario"),
+                alt.Tooltip("use:N", title="Spent on"),
+                alt.Tooltip("spend:Q", title="Spend", format=D3_MONEY),
+            ],
+        ),
+        height=150,
+    )  # fmt: skip
