@@ -28,6 +28,7 @@ from typing import Any, Literal, Protocol, get_args
 from alignment.scenario import Scenario
 from alignment.scenario_io import (
     MAX_FILE_BYTES,
+    MAX_NODES,
     ScenarioError,
     dump_data,
     parse_yaml,
@@ -44,6 +45,7 @@ DRAFTS = "drafts"
 LOCKS = ".locks"
 # A stored file holds up to two scenarios plus a small header.
 MAX_STORED_BYTES = 2 * MAX_FILE_BYTES + 4096
+MAX_STORED_NODES = 2 * MAX_NODES + 100
 
 
 class StorageError(Exception):
@@ -310,7 +312,7 @@ class LocalFolderStore:
     def _parse(self, raw: bytes, what: str) -> dict[str, Any]:
         """The file's mapping, through the same gate as an uploaded scenario."""
         try:
-            return parse_yaml(raw, what, max_bytes=MAX_STORED_BYTES)
+            return parse_yaml(raw, what, max_bytes=MAX_STORED_BYTES, max_nodes=MAX_STORED_NODES)
         except ScenarioError as error:
             raise StorageError(
                 f"{what} is damaged ({'; '.join(error.problems)[:300]}); "
