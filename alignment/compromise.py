@@ -136,7 +136,8 @@ def lever_bounds(
     (kicker); a lever in ``negotiation.locked`` keeps the working scenario's value. Extra
     ``locks`` from the parties apply on top: a number or ``Lock.at`` fixes the lever, a
     :class:`~alignment.scenario.Range` or ``Lock.within`` narrows its range, ``None`` or
-    ``Lock.keep()`` keeps the working value.
+    ``Lock.keep()`` keeps the working value. A fixed value may lie outside the negotiation
+    range (the parties' word wins); a narrowed range must overlap it.
 
     Raises
     ------
@@ -161,6 +162,7 @@ def lever_bounds(
         if lever in locks:
             low, high = _apply_lock(lever, _as_lock(locks[lever]), low, high, current)
             locked_by = "party"
+            _check_domain(lever, low, high)
         bounds.append(LeverBound(lever, label, float(low), float(high), float(current), locked_by))
     return tuple(bounds)
 
@@ -209,6 +211,17 @@ def _apply_lock(
             f"it or widen the negotiation bounds"
         )
     return new_low, new_high
+
+
+def _check_domain(lever: str, low: float, high: float) -> None:
+    """A party's lock may leave the negotiation range, but not what a scenario can hold."""
+    if lever.startswith("price.") and low <= 0:
+        raise ValueError(f"locks.{lever}: a price must be above 0, got {low:g}")
+    if lever.endswith("_rate") and (low < 0.0 or high > 1.0):
+        raise ValueError(
+            f"locks.{lever}: a rate is a fraction between 0 and 1 (0.08 is 8 %), "
+            f"got {low:g}–{high:g}"
+        )
 
 
 def _bound_text(value: float | None) -> str:

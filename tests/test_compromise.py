@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import fields
+from pathlib import Path
 
 import numpy as np
 import pytest
 from numpy.testing import assert_allclose
 
-from alignment import Plans, apply_plan, evaluate
+from alignment import Plans, apply_plan, evaluate, load_scenario
 from alignment.compromise import (
     Constraints,
     Lock,
@@ -26,6 +27,8 @@ from alignment.compromise import (
 )
 from alignment.demand import calibrate
 from alignment.scenario import Range
+
+SCENARIO_DIR = Path(__file__).resolve().parents[1] / "scenarios"
 
 
 @pytest.fixture(scope="module")
@@ -128,6 +131,18 @@ def test_party_locks_hold_on_every_candidate_including_the_status_quo(launch):
 def test_a_lock_outside_the_negotiation_range_is_refused_naming_the_lever(launch):
     with pytest.raises(ValueError, match=r"locks\.price\.nova.*negotiation range 450–800"):
         lever_bounds(launch, {"price.nova": Lock.within(900)})
+
+
+def test_a_lock_a_scenario_could_not_hold_is_refused(launch):
+    with pytest.raises(ValueError, match=r"locks\.margin_rate: a rate is a fraction"):
+        lever_bounds(launch, {"margin_rate": 8.0})
+    with pytest.raises(ValueError, match=r"locks\.price\.nova: a price must be above 0"):
+        lever_bounds(launch, {"price.nova": 0.0})
+
+
+def test_a_fixed_lock_may_leave_the_negotiation_range(launch):
+    nova = next(b for b in lever_bounds(launch, {"price.nova": 850}) if b.lever == "price.nova")
+    assert (nova.low, nova.high, nova.locked_by) == (850, 850, "party")
 
 
 def test_an_unknown_lever_is_refused_with_the_valid_names(launch):
@@ -428,3 +443,14 @@ def test_comparison_gives_each_partys_signed_change_against_the_status_quo(launc
 )
 def test_numbers_read_as_the_room_reads_them(value, unit, signed, text):
     assert format_value(value, unit, signed=signed) == text
+
+
+@pytest.mark.parametrize("path", sorted(SCENARIO_DIR.glob("*.yaml")), ids=lambda p: p.stem)
+def test_every_shipped_scenario_can_be_bargained_within_its_bounds(path):
+    scenario = load_scenario(path)
+    found = search(scenario, scenario, count=500)
+    levers = lever_matrix(found.plans)
+    for j, bound in enumerate(found.levers):
+        assert bound.low <= levers[:, j].min() and levers[:, j].max() <= bound.high
+    assert found.frontier.size >= 1
+    assert found.has_deal or found.closest_trade_offs
