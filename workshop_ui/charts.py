@@ -241,6 +241,28 @@ def grouped_bars(
     )
 
 
+def compared(before: pd.DataFrame, after: pd.DataFrame, column: str) -> pd.DataFrame:
+    """One ``column`` of two product tables, long: ``name``, ``group``, ``value`` for bars.
+
+    ``before`` is the status quo, ``after`` the working scenario; products are matched by id,
+    so a product only one of them has still shows (with no bar for the other).
+    """
+    return pd.concat(
+        [
+            pd.DataFrame({"name": before["name"], "group": STATUS_QUO, "value": before[column]}),
+            pd.DataFrame({"name": after["name"], "group": WORKING, "value": after[column]}),
+        ],
+        ignore_index=True,
+    )
+
+
+def comparison_chart(
+    before: pd.DataFrame, after: pd.DataFrame, column: str, title: str, kind: str
+) -> alt.TopLevelMixin:
+    """Status quo beside working, per product, for one column of the product tables."""
+    return grouped_bars(compared(before, after, column), title, kind, (STATUS_QUO, WORKING))
+
+
 def hours_mix_chart(products: pd.DataFrame) -> alt.TopLevelMixin:
     """The hours mix the plan pays for (sales) beside the mix leadership asks for, per product.
 

@@ -11,6 +11,8 @@ FIGURES: dict[str, str] = {
         "Units of the new (strategic) products as a share of their market segments' units. "
         "Leadership sets a target for it on the Goals page."
     ),
+    "total_revenue": "Price × units, summed over products, per period.",
+    "total_gross_margin": "(Price − unit cost) × units, summed over products, per period.",
     "gross_margin_pct": "Gross margin (price − unit cost, times units) as a share of revenue.",
     "contribution": (
         "Gross margin minus sales compensation (base salaries and commission) minus "
@@ -56,6 +58,7 @@ FIGURES: dict[str, str] = {
         "lead-generation spend set to zero."
     ),
     "deals_influenced": "Units touched by push content: content reach × all units sold.",
+    "marketing_spend": "Lead generation plus push content, per period.",
     "marketing_roi": (
         "(Gross margin with marketing − gross margin without − marketing spend) / spend. "
         "Negative: marketing costs more margin than it brings."
