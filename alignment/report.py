@@ -173,7 +173,8 @@ h2 { font-size: 1.2rem; margin-top: 2rem; border-bottom: 1px solid #ddd; padding
 .notes { white-space: pre-wrap; }
 table { border-collapse: collapse; margin: 0.6rem 0; font-size: 0.92rem; }
 th, td { border-bottom: 1px solid #e3e3e3; padding: 0.25rem 0.6rem; text-align: right; }
-th:first-child, td:first-child, td.text { text-align: left; }
+th:first-child, td:first-child, .text { text-align: left; }
+td:first-child { white-space: nowrap; }
 th { background: #f5f5f5; }
 tr.section th { background: #fff; text-align: left; padding-top: 0.8rem; color: #444; }
 .swatch { display: inline-block; width: 0.8em; height: 0.8em; margin-right: 0.35em;
@@ -306,7 +307,7 @@ def _html_changes(content: _Content) -> list[str]:
     return [
         "<h2>Who gains, who gives up (vs the status quo)</h2>",
         f"<table><thead><tr><th></th><th>Leadership goal score</th><th>{_e(rep_label)}</th>"
-        "<th>In words</th></tr></thead><tbody>",
+        '<th class="text">In words</th></tr></thead><tbody>',
         *rows,
         "</tbody></table>",
     ]
