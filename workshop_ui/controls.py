@@ -21,7 +21,7 @@ import streamlit as st
 
 from alignment import Scenario, ScenarioError
 from alignment.levers import value_at, with_value
-from workshop_ui import state
+from workshop_ui import layout, state
 
 Read = Callable[[Scenario], Any]
 Write = Callable[[Scenario, Any], Scenario]
@@ -117,8 +117,4 @@ def _write(key: str, read: Read, write: Write) -> None:
 def _show_error(key: str) -> None:
     problems = state.problems(key)
     if problems:
-        st.error(
-            "That value was not applied; the scenario is unchanged.\n\n"
-            + "\n".join(f"- {problem}" for problem in problems),
-            icon=":material/block:",
-        )
+        layout.show_problems("That value was not applied; the scenario is unchanged.", problems)

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import streamlit as st
 
-from alignment import Scenario
+from alignment import Scenario, ScenarioError, load_scenario
 from workshop_ui import explain, model, state
 from workshop_ui.formatting import Kind, delta, format_value
 
 try:  # the model package's escaping, where it has one
+    from alignment.safe_text import download_name as _download_name
     from alignment.safe_text import markdown_literal as _markdown_literal
 except ImportError:  # pragma: no cover - depends on the installed model package
-    _markdown_literal = None
+    _markdown_literal = _download_name = None
 
 # Streamlit's wide layout keeps 5rem either side; at 1280 px that costs the charts a sixth of
 # the width, so pages use less.
@@ -86,6 +88,46 @@ def headline_metrics(fields: tuple[Headline, ...] = HEADLINES) -> None:
         )
 
 
+def scenario_uploader(key: str, label: str = "Upload a scenario file (YAML)") -> None:
+    """A file uploader that loads a scenario as the new status quo and working scenario.
+
+    A refused file shows every problem (one line each, naming the field and the fix) and
+    leaves the working scenario as it was.
+    """
+    problems_key = f"{key}_problems"
+    st.file_uploader(
+        label, type=["yaml", "yml"], key=key, on_change=_load_upload, args=(key, problems_key),
+        help="A file saved from the Scenarios page, or written by hand from one in scenarios/.",
+    )  # fmt: skip
+    problems = st.session_state.get(problems_key)
+    if problems:
+        show_problems(
+            f"The file was not loaded ({len(problems)} problem(s)); the working scenario is "
+            "unchanged. Fix these lines and upload it again:",
+            problems,
+        )
+
+
+def _load_upload(key: str, problems_key: str) -> None:
+    upload = st.session_state.get(key)
+    if upload is None:
+        st.session_state.pop(problems_key, None)
+        return
+    try:
+        scenario = load_scenario(upload.getvalue())
+    except ScenarioError as error:
+        st.session_state[problems_key] = error.problems
+        return
+    st.session_state.pop(problems_key, None)
+    state.load(scenario)
+
+
+def show_problems(header: str, problems: list[str]) -> None:
+    """An error box: what happened, then one bullet per problem, each shown literally."""
+    bullets = "\n".join(f"- {literal(problem)}" for problem in problems)
+    st.error(f"{header}\n\n{bullets}", icon=":material/block:")
+
+
 def literal(text: str) -> str:
     """``text`` escaped so Markdown shows it exactly as typed (no links, colours, LaTeX)."""
     if _markdown_literal is not None:
@@ -107,6 +149,9 @@ def user_text(text: str, *, strong: bool = False) -> None:
     st.markdown(f"**{shown}**" if strong and shown else shown)
 
 
-def scenario_label(scenario: Scenario) -> str:
-    """The scenario's name for a plain-text label (select boxes, file names shown as text)."""
-    return scenario.metadata.name.strip() or "Untitled scenario"
+def download_name(scenario: Scenario) -> str:
+    """A safe file name for the scenario's YAML, made from its name: ``nova-launch.yaml``."""
+    if _download_name is not None:
+        return _download_name(scenario.metadata.name, "yaml")
+    slug = re.sub(r"[^a-z0-9]+", "-", scenario.metadata.name.lower()).strip("-")[:60]
+    return f"{slug or 'scenario'}.yaml"

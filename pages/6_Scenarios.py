@@ -1,0 +1,107 @@
+from typing import get_args
+
+import streamlit as st
+
+from alignment import ScenarioError, dump_scenario
+from alignment.levers import with_values
+from alignment.scenario import Role
+from alignment.storage import StorageError, default_store
+from workshop_ui import compare, layout, library, state, tables
+
+st.set_page_config(layout="wide", page_title="Scenarios · Alignment workshop")
+state.ensure_state()
+layout.sidebar()
+
+st.title("Scenarios")
+st.caption("Save what the room has agreed so far, share it as a file, or compare two proposals.")
+scenario = state.working()
+
+
+def save() -> None:
+    fields = ("name", "author", "role", "notes")
+    changes = {f"metadata.{f}": st.session_state[f"save_{f}"] for f in fields}
+    try:
+        named = with_values(scenario, changes)
+        default_store().create("scenarios", named)
+    except ScenarioError as error:
+        st.session_state["save_outcome"] = ("error", error.problems)
+        return
+    except StorageError as error:
+        st.session_state["save_outcome"] = ("error", [str(error)])
+        return
+    state.set_working(named)
+    st.session_state["save_outcome"] = ("saved", [])
+
+
+save_column, library_column = st.columns(2, gap="large")
+with save_column, st.container(border=True):
+    st.subheader("Save the working scenario")
+    with st.form("save_form", border=False):
+        meta = scenario.metadata
+        for key in ("save_name", "save_author", "save_role", "save_notes"):
+            state.bind_widget(key)
+        st.text_input("Name", value=meta.name, key="save_name", max_chars=200)
+        author, role = st.columns(2)
+        author.text_input("Author", value=meta.author, key="save_author", max_chars=200)
+        roles = list(get_args(Role))
+        role.selectbox("Role", roles, index=roles.index(meta.role), key="save_role")
+        st.text_area("Notes", value=meta.notes, key="save_notes", max_chars=5000, height=100)
+        st.form_submit_button("Save to the workshop library", key="save_scenario", on_click=save)
+    outcome, problems = st.session_state.pop("save_outcome", (None, []))
+    if outcome == "saved":
+        st.success("Saved. It is in the library on the right for everyone in this workshop.")
+    elif outcome == "error":
+        layout.show_problems("Not saved; the working scenario is unchanged.", problems)
+    st.download_button(
+        "Download as YAML", dump_scenario(scenario), file_name=layout.download_name(scenario),
+        mime="application/x-yaml", key="download_scenario", icon=":material/download:",
+    )  # fmt: skip
+    layout.scenario_uploader("scenarios_upload")
+
+try:
+    saved = default_store().list("scenarios")
+except StorageError as error:
+    saved = []
+    st.warning(f"The saved scenarios cannot be listed: {error}")
+entries = {f"Shipped: {s.name}": s.scenario for s in library.shipped_scenarios()}
+entries |= {
+    f"Saved: {s.scenario.metadata.name} ({s.scenario.metadata.author or 'no author'}, "
+    f"{s.saved_at:%d %b %H:%M})": s.scenario
+    for s in saved
+}
+with library_column, st.container(border=True):
+    st.subheader("Library")
+    st.selectbox("Scenario", list(entries), key="library_choice")
+    chosen = entries[st.session_state["library_choice"]]
+    st.caption(f"{len(saved)} saved in this workshop, {len(entries) - len(saved)} shipped.")
+    layout.user_text(chosen.metadata.description or "No description.")
+    st.button(
+        "Load as the new status quo", key="load_library", icon=":material/upload_file:",
+        on_click=state.load, args=(chosen,),
+        help="Replaces the working scenario; every figure is then compared with this one.",
+    )  # fmt: skip
+
+st.subheader("Compare two scenarios")
+options = {"Working scenario": scenario, "Status quo": state.status_quo(), **entries}
+left, right = st.columns(2)
+first = left.selectbox("A", list(options), index=1, key="compare_a")
+second = right.selectbox("B", list(options), index=0, key="compare_b")
+labels = ("A", "B")
+a, b = options[first], options[second]
+inputs, outcomes = st.columns([3, 2], gap="large")
+with inputs:
+    only = st.toggle("Only inputs that differ", value=True, key="compare_only_differences")
+    table = compare.input_differences(a, b, labels)
+    table = table[table["Differs"]] if only else table
+    if table.empty:
+        st.info("A and B have the same inputs.")
+    else:
+        st.dataframe(
+            tables.comparison_styler(table.drop(columns="Differs"), labels),
+            hide_index=True, width="stretch", key="compare_inputs",
+        )  # fmt: skip
+with outcomes:
+    st.dataframe(
+        compare.outcome_differences(a, b, labels), hide_index=True, width="stretch",
+        key="compare_outcomes", height=560,
+    )  # fmt: skip
