@@ -1,0 +1,176 @@
+"""``python -m alignment``: evaluate a scenario, validate files, never a traceback."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from numpy.testing import assert_allclose
+
+from alignment import dump_scenario, evaluate
+from alignment.cli import main, safe_cell
+from alignment.tables import PRODUCT_COLUMNS, TOTAL_COLUMNS
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT = ROOT / "scenarios" / "launch_conflict.yaml"
+SHIPPED = sorted((ROOT / "scenarios").glob("*.yaml"))
+
+
+def run(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    status = main(list(argv), out, err)
+    return status, out.getvalue(), err.getvalue()
+
+
+@pytest.fixture
+def write(tmp_path):
+    def write(name: str, text: str | bytes) -> str:
+        path = tmp_path / name
+        if isinstance(text, bytes):
+            path.write_bytes(text)
+        else:
+            path.write_text(text, encoding="utf-8")
+        return str(path)
+
+    return write
+
+
+def test_evaluate_prints_products_and_totals_with_units():
+    status, out, err = run("evaluate", str(DEFAULT))
+    assert status == 0 and err == ""
+    for text in ("Analyser Pro", "Nova (new)", "Rep motivation", "Goal conflict", "Contribution"):
+        assert text in out
+    for unit in ("money per unit", "money per period", "hours per period", "percent"):
+        assert unit in out
+    assert "Hours leadership asks for" in out
+    assert "missed" in out  # Nova's share goal
+
+
+def test_evaluate_json_holds_every_figure_under_its_documented_name(launch):
+    status, out, _ = run("evaluate", str(DEFAULT), "--format", "json")
+    assert status == 0
+    report = json.loads(out)
+    outcomes = evaluate(launch)
+    assert set(report["totals"]) == set(TOTAL_COLUMNS)
+    for name in TOTAL_COLUMNS:
+        assert_allclose(report["totals"][name], getattr(outcomes, name)[0], rtol=1e-12)
+    assert [p["product"] for p in report["products"]] == launch.product_ids
+    for i, product in enumerate(report["products"]):
+        assert set(product) == {"product", "name", "segment", *PRODUCT_COLUMNS}
+        for name in PRODUCT_COLUMNS:
+            assert_allclose(product[name], getattr(outcomes, name)[0, i], rtol=1e-12)
+    assert {row["goal"]: row["status"] for row in report["scorecard"]} == {
+        "contribution": "met", "new_product_share": "missed", "gross_margin_pct": "met",
+    }  # fmt: skip
+    assert report["converged"] is True
+
+
+def test_evaluate_csv_is_the_per_product_table(launch):
+    status, out, _ = run("evaluate", str(DEFAULT), "--format", "csv")
+    assert status == 0
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert [row["product"] for row in rows] == launch.product_ids
+    assert list(rows[0]) == ["product", "name", "segment", *PRODUCT_COLUMNS]
+    assert float(rows[2]["hours"]) == pytest.approx(evaluate(launch).hours[0, 2])
+
+
+@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
+def test_csv_defuses_product_names_a_spreadsheet_would_run(launch_data, build, write, start):
+    launch_data["products"][2]["name"] = f'{start}HYPERLINK("http://x.invalid","Nova")'
+    path = write("hostile.yaml", dump_scenario(build(launch_data)))
+    status, out, _ = run("evaluate", path, "--format", "csv")
+    assert status == 0
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert rows[2]["name"] == f'\'{start}HYPERLINK("http://x.invalid","Nova")'
+    assert rows[0]["name"] == "Analyser Pro"
+
+
+def test_safe_cell_leaves_numbers_and_ordinary_text_alone():
+    assert safe_cell(-5.0) == -5.0
+    assert safe_cell("Nova (new)") == "Nova (new)"
+    assert safe_cell("-Nova") == "'-Nova"
+
+
+def test_validate_says_ok_for_every_shipped_scenario():
+    status, out, err = run("validate", *map(str, SHIPPED))
+    assert status == 0 and err == ""
+    assert out.splitlines() == [f"{path}: ok" for path in SHIPPED]
+
+
+def test_validate_reports_each_problem_on_its_own_line_prefixed_by_the_file(
+    launch_data, build, write
+):
+    text = dump_scenario(build(launch_data))
+    text = text.replace("reference_share: 0.05", "reference_share: 1.5")
+    text = text.replace("margin_rate: 0.08", "margin_rate: -0.08")
+    path = write("broken.yaml", text)
+    status, out, err = run("validate", path)
+    assert status == 2 and out == ""
+    lines = err.splitlines()
+    assert len(lines) >= 2
+    assert all(line.startswith(f"{path}: ") for line in lines)
+    assert any("products[2].reference_share" in line for line in lines)
+    assert any("commission.margin_rate" in line for line in lines)
+
+
+def test_validate_reports_missing_files_and_directories_without_a_traceback(tmp_path):
+    missing = str(tmp_path / "nowhere.yaml")
+    status, out, err = run("validate", str(DEFAULT), missing, str(tmp_path))
+    assert status == 2
+    assert out == f"{DEFAULT}: ok\n"
+    assert f"{missing}: no such file" in err
+    assert f"{tmp_path}: is a directory" in err
+    assert "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        ("", "empty"),
+        ("products: [unclosed", "YAML"),
+        ("- just\n- a list\n", "mapping"),
+        (b"\xff\xfe\x00garbage", "UTF-8"),
+    ],
+    ids=["empty", "bad-yaml", "list", "binary"],
+)
+def test_validate_explains_files_that_are_not_scenarios(write, content, expected):
+    path = write("odd.yaml", content)
+    status, _, err = run("validate", path)
+    assert status == 2
+    assert err.startswith(f"{path}: ")
+    assert expected.lower() in err.lower()
+
+
+def test_evaluate_of_an_invalid_file_exits_2_with_the_problems(write):
+    path = write("bad.yaml", "metadata: {name: x}\n")
+    status, out, err = run("evaluate", path)
+    assert status == 2 and out == ""
+    assert all(line.startswith(f"{path}: ") for line in err.splitlines())
+    assert "commission" in err
+
+
+def test_unknown_format_is_a_usage_error():
+    with pytest.raises(SystemExit) as stopped:
+        run("evaluate", str(DEFAULT), "--format", "xlsx")
+    assert stopped.value.code == 2
+
+
+def test_module_runs_from_the_shell_and_fails_without_a_traceback(tmp_path):
+    ok = subprocess.run(
+        [sys.executable, "-m", "alignment", "evaluate", str(DEFAULT), "--format", "json"],
+        capture_output=True, text=True, cwd=ROOT, check=False,
+    )  # fmt: skip
+    assert ok.returncode == 0
+    assert json.loads(ok.stdout)["scenario"].startswith("Nova launch")
+    missing = str(tmp_path / "missing.yaml")
+    failed = subprocess.run(
+        [sys.executable, "-m", "alignment", "validate", missing],
+        capture_output=True, text=True, cwd=ROOT, check=False,
+    )  # fmt: skip
+    assert failed.returncode == 2
+    assert failed.stderr == f"{missing}: no such file; check the path\n"
