@@ -31,22 +31,28 @@ class Frozen(BaseModel):
 
 
 class Metadata(Frozen):
+    """Who wrote the scenario and the story it tells."""
+
     name: ShortText = Field(min_length=1, description="Scenario title shown in the app.")
-    author: ShortText = ""
-    role: Role = "facilitator"
+    author: ShortText = Field("", description="Who wrote or last changed the scenario.")
+    role: Role = Field("facilitator", description="The party whose proposal this scenario is.")
     description: LongText = Field("", description="The story this scenario tells.")
-    notes: LongText = ""
+    notes: LongText = Field("", description="Anything else: sources, assumptions, caveats.")
 
 
 class Segment(Frozen):
+    """A market whose buyers choose among its products, competitors' and doing nothing."""
+
     id: Identifier
-    name: ShortText = Field(min_length=1)
+    name: ShortText = Field(min_length=1, description="Segment name shown in the app.")
     size: float = Field(gt=0, le=1e12, description="Units bought in the segment per period (M).")
 
 
 class Product(Frozen):
+    """A product: its costs, prices, and how its share responds to price, effort and leads."""
+
     id: Identifier
-    name: ShortText = Field(min_length=1)
+    name: ShortText = Field(min_length=1, description="Product name shown in the app.")
     segment: Identifier = Field(description="Id of the market segment the product sells into.")
     strategic: bool = Field(False, description="A new product whose share leadership targets.")
     unit_cost: Money = Field(description="Variable cost per unit (c).")
@@ -68,7 +74,10 @@ class Product(Frozen):
         0.0, ge=0, le=1, description="Share response to lead-generation spend at reference."
     )
     lead_gen_scale: float = Field(
-        100_000.0, gt=0, le=1e12, description="Spend at which lead generation has doubled reach (m̄)."
+        100_000.0,
+        gt=0,
+        le=1e12,
+        description="Spend at which lead generation has doubled reach (m̄).",
     )
 
     @model_validator(mode="after")
@@ -88,17 +97,23 @@ class Product(Frozen):
 
 
 class Quota(Frozen):
-    basis: Literal["revenue", "gross_margin"] = "gross_margin"
+    """Each rep's sales target for the period."""
+
+    basis: Literal["revenue", "gross_margin"] = Field(
+        "gross_margin", description="Whether quota is counted in revenue or in gross margin."
+    )
     per_rep: float = Field(gt=0, le=1e12, description="Quota per rep per period, in money.")
 
 
 class CommissionPlan(Frozen):
+    """Pay per unit sold, k = r_rev·p + r_gm·(p − c) + b, with quota, accelerator and cap."""
+
     revenue_rate: Fraction = Field(0.0, description="Commission per unit of revenue (r_rev).")
     margin_rate: Fraction = Field(0.0, description="Commission per unit of gross margin (r_gm).")
     kickers: dict[Identifier, Annotated[float, Field(ge=-1e6, le=1e6)]] = Field(
         default_factory=dict, description="Extra pay per unit sold, by product id (b)."
     )
-    quota: Quota
+    quota: Quota = Field(description="Quota per rep and what it is counted on.")
     accelerator: float = Field(
         1.0, ge=1.0, le=5.0, description="Multiplier on commission earned above quota."
     )
@@ -106,7 +121,9 @@ class CommissionPlan(Frozen):
 
 
 class SalesTeam(Frozen):
-    reps: int = Field(ge=1, le=100_000)
+    """The sales force: its size, selling time, pay and how quickly it changes its habits."""
+
+    reps: int = Field(ge=1, le=100_000, description="Number of sales reps.")
     hours_per_rep: float = Field(gt=0, le=5000, description="Selling hours per rep per period.")
     base_salary: Money = Field(description="Fixed pay per rep per period.")
     on_target_earnings: float = Field(gt=0, le=1e9, description="Base + target variable pay.")
@@ -131,6 +148,8 @@ class SalesTeam(Frozen):
 
 
 class Marketing(Frozen):
+    """Marketing budget: lead generation per product and push content for the sales force."""
+
     lead_generation: dict[Identifier, Money] = Field(
         default_factory=dict, description="Lead-generation spend per period, by product id (m)."
     )
@@ -144,19 +163,32 @@ class Marketing(Frozen):
 
 
 class Goal(Frozen):
-    weight: float = Field(ge=0, le=100)
-    target: float = Field(gt=0, le=1e12)
+    """One leadership goal: how much it matters and the level that counts as met."""
+
+    weight: float = Field(ge=0, le=100, description="Relative importance; weights are normalised.")
+    target: float = Field(
+        gt=0, le=1e12, description="Level that counts as met: money, or a fraction for % goals."
+    )
 
 
 class Goals(Frozen):
-    contribution: Goal
-    new_product_share: Goal
-    gross_margin_pct: Goal
+    """Leadership's stated goals, the first remedy the article names."""
+
+    contribution: Goal = Field(
+        description="Contribution per period: margin less sales and marketing."
+    )
+    new_product_share: Goal = Field(
+        description="Strategic products' share of the segments they sell into (fraction)."
+    )
+    gross_margin_pct: Goal = Field(description="Gross margin as a fraction of revenue.")
     near_band: float = Field(0.1, gt=0, lt=1, description="Within this fraction of target: near.")
 
     @model_validator(mode="after")
     def _some_goal_matters(self) -> Goals:
-        if self.contribution.weight + self.new_product_share.weight + self.gross_margin_pct.weight <= 0:
+        if (
+            self.contribution.weight + self.new_product_share.weight + self.gross_margin_pct.weight
+            <= 0
+        ):
             raise ValueError("at least one goal weight must be above 0")
         if self.new_product_share.target >= 1 or self.gross_margin_pct.target >= 1:
             raise ValueError("share and margin targets are fractions: must be below 1")
@@ -164,8 +196,10 @@ class Goals(Frozen):
 
 
 class Range(Frozen):
-    min: float = Field(ge=-1e9, le=1e9)
-    max: float = Field(ge=-1e9, le=1e9)
+    """Lowest and highest value a lever may take."""
+
+    min: float = Field(ge=-1e9, le=1e9, description="Lowest value.")
+    max: float = Field(ge=-1e9, le=1e9, description="Highest value.")
 
     @model_validator(mode="after")
     def _ordered(self) -> Range:
@@ -177,10 +211,18 @@ class Range(Frozen):
 class Negotiation(Frozen):
     """Bounds the compromise search may move each lever within."""
 
-    prices: dict[Identifier, Range] = Field(default_factory=dict)
-    kickers: dict[Identifier, Range] = Field(default_factory=dict)
-    revenue_rate: Range = Range(min=0.0, max=0.0)
-    margin_rate: Range = Range(min=0.0, max=0.3)
+    prices: dict[Identifier, Range] = Field(
+        default_factory=dict, description="Price bounds by product id; money per unit."
+    )
+    kickers: dict[Identifier, Range] = Field(
+        default_factory=dict, description="Kicker bounds by product id; money per unit."
+    )
+    revenue_rate: Range = Field(
+        Range(min=0.0, max=0.0), description="Bounds on the revenue commission rate."
+    )
+    margin_rate: Range = Field(
+        Range(min=0.0, max=0.3), description="Bounds on the gross-margin commission rate."
+    )
     locked: list[str] = Field(
         default_factory=list,
         description="Levers the search must keep, e.g. 'price.new_x', 'margin_rate'.",
@@ -188,15 +230,25 @@ class Negotiation(Frozen):
 
 
 class Scenario(Frozen):
-    schema_version: Literal[1] = SCHEMA_VERSION
-    metadata: Metadata
-    segments: list[Segment] = Field(min_length=1, max_length=20)
-    products: list[Product] = Field(min_length=1, max_length=30)
-    commission: CommissionPlan
-    sales_team: SalesTeam
-    marketing: Marketing = Marketing()
-    goals: Goals
-    negotiation: Negotiation = Negotiation()
+    """A workshop scenario: products and markets, pay, the team, marketing and goals.
+
+    Money is in the scenario's currency per period (typically a year); shares and rates are
+    fractions (0.25 means 25 %).
+    """
+
+    schema_version: Literal[1] = Field(SCHEMA_VERSION, description="File format version.")
+    metadata: Metadata = Field(description="Title, author and the story of the scenario.")
+    segments: list[Segment] = Field(min_length=1, max_length=20, description="Market segments.")
+    products: list[Product] = Field(
+        min_length=1, max_length=30, description="Products, each in one segment."
+    )
+    commission: CommissionPlan = Field(description="How reps are paid.")
+    sales_team: SalesTeam = Field(description="The sales force.")
+    marketing: Marketing = Field(Marketing(), description="Marketing budget and its effects.")
+    goals: Goals = Field(description="Leadership's goals and targets.")
+    negotiation: Negotiation = Field(
+        Negotiation(), description="Bounds and locks for the compromise search."
+    )
 
     @model_validator(mode="after")
     def _references_resolve(self) -> Scenario:
