@@ -51,17 +51,17 @@ for start in range(0, len(scenario.products), 3):
                 help=f"{explain.FIGURES['rep_price']} {explain.FIGURES['best_price']}",
             )
             markers = [
-                ("Current", product.price, WORKING),
-                ("Reference", product.reference_price, STATUS_QUO),
-                ("Best for contribution", preference.contribution_max_price, LEADERSHIP),
+                ("Reference price", product.reference_price, STATUS_QUO, "full"),
+                ("Current price", product.price, WORKING, "full"),
+                ("Max contribution", preference.contribution_max_price, LEADERSHIP, "upper"),
             ]
             if rep_price is not None:
-                markers.append(("Reps would pick", rep_price, SALES))
+                markers.append(("Reps' pick", rep_price, SALES, "lower"))
             charts.show(
                 charts.price_curve_chart(
                     curves[curves["product"] == product.id].assign(name=product.name),
                     names,
-                    pd.DataFrame(markers, columns=["label", "price", "party"]),
+                    pd.DataFrame(markers, columns=["label", "price", "party", "span"]),
                     (agreed.min, agreed.max) if agreed else None,
                 )
             )

@@ -4,7 +4,7 @@ import streamlit as st
 
 from alignment.levers import rep_pay_at_attainment, with_value
 from workshop_ui import charts, controls, explain, layout, model, state
-from workshop_ui.formatting import money
+from workshop_ui.formatting import money, percent
 
 st.set_page_config(layout="wide", page_title="Commission plan · Alignment workshop")
 state.ensure_state()
@@ -84,9 +84,14 @@ with payout:
         f"Target variable pay (OTE − base) is {money(target_pay)}."
     )
 with mix:
-    st.subheader("Hours: what the plan pays for vs what leadership asks")
+    st.subheader("Hours: paid for vs asked for")
     charts.show(charts.hours_mix_chart(table))
-    st.caption(f"{explain.FIGURES['pay_hours']} {explain.FIGURES['asked_hours']}")
+    conflict = model.total(scenario)["goal_conflict"]
+    st.caption(
+        f"**Goal conflict {percent(conflict)}**: the share of selling time reps would have to "
+        f"move against their pay. Sales: {explain.FIGURES['pay_hours']} "
+        f"Leadership: {explain.FIGURES['asked_hours']}"
+    )
 
 st.subheader("Per product under this plan")
 st.dataframe(
@@ -99,7 +104,7 @@ st.dataframe(
     column_config={
         "name": "Product",
         "commission_per_unit": st.column_config.NumberColumn("Pay per unit", format="$%.2f"),
-        "hours": st.column_config.NumberColumn("Selling hours", format="%.0f"),
+        "hours": st.column_config.NumberColumn("Selling hours", format="%,.0f"),
         "time_share": st.column_config.NumberColumn("Share of time", format="%.1f%%"),
         "share": st.column_config.NumberColumn("Market share", format="%.1f%%"),
     },

@@ -19,7 +19,6 @@ layout.headline_metrics(
         Headline("gross_margin_pct", "Gross margin %", "fraction"),
         Headline("contribution", "Contribution", "money"),
         Headline("cost_of_sales_pct", "Cost of sales", "fraction", higher_is_better=False),
-        Headline("new_product_share", "New-product share", "fraction"),
     )
 )
 
@@ -85,10 +84,10 @@ st.dataframe(
         "share": st.column_config.NumberColumn(
             "Market share", format="%.1f%%", help=explain.FIGURES["share"]
         ),
-        "units": st.column_config.NumberColumn("Units", format="%.0f"),
-        "revenue": st.column_config.NumberColumn("Revenue", format="$%.0f"),
-        "gross_margin": st.column_config.NumberColumn("Gross margin", format="$%.0f"),
-        "commission": st.column_config.NumberColumn("Commission paid", format="$%.0f"),
-        "hours": st.column_config.NumberColumn("Selling hours", format="%.0f"),
+        "units": st.column_config.NumberColumn("Units", format="%,.0f"),
+        "revenue": st.column_config.NumberColumn("Revenue", format="$%,.0f"),
+        "gross_margin": st.column_config.NumberColumn("Gross margin", format="$%,.0f"),
+        "commission": st.column_config.NumberColumn("Commission paid", format="$%,.0f"),
+        "hours": st.column_config.NumberColumn("Selling hours", format="%,.0f"),
     },
 )

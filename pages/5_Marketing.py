@@ -18,9 +18,18 @@ st.caption(
 )
 
 scenario = state.working()
+layout.headline_metrics(
+    (
+        Headline("deals_sourced", "Deals sourced", "units"),
+        Headline("deals_influenced", "Deals influenced", "units"),
+        Headline("marketing_roi", "Marketing ROI", "ratio"),
+        Headline("content_reach", "Content reach", "fraction"),
+        Headline("marketing_spend", "Marketing spend", "money", higher_is_better=False),
+    )
+)
 budget, results = st.columns([2, 3], gap="large")
 with budget, st.container(border=True):
-    st.subheader("Budget ($ thousand per period)")
+    st.subheader("Budget ($k per period)")
     for product in scenario.products:
         controls.number(
             f"lead_gen_{product.id}", f"marketing.lead_generation.{product.id}",
@@ -36,14 +45,6 @@ with budget, st.container(border=True):
         f"selling hours up to {scenario.marketing.push_content_productivity:.0%} more productive.",
     )  # fmt: skip
 with results:
-    layout.headline_metrics(
-        (
-            Headline("deals_sourced", "Deals sourced", "units"),
-            Headline("deals_influenced", "Deals influenced", "units"),
-            Headline("marketing_roi", "Marketing ROI", "ratio"),
-            Headline("content_reach", "Content reach", "fraction"),
-        )
-    )
     spend = []
     for group, source in ((STATUS_QUO, state.status_quo()), (WORKING, scenario)):
         for product in source.products:
@@ -58,10 +59,14 @@ with results:
             [p.name for p in scenario.products],
         )
     )
+    st.caption(
+        "Deals sourced: units that exist only because of lead generation. Deals influenced: units "
+        "touched by push content. ROI: extra gross margin from marketing, less its cost, per $."
+    )
     layout.headline_metrics(
         (
-            Headline("marketing_spend", "Marketing spend", "money", higher_is_better=False),
             Headline("new_product_share", "New-product share", "fraction"),
             Headline("contribution", "Contribution", "money"),
-        )
+        ),
+        per_row=2,
     )

@@ -88,20 +88,22 @@ first = left.selectbox("A", list(options), index=1, key="compare_a")
 second = right.selectbox("B", list(options), index=0, key="compare_b")
 labels = ("A", "B")
 a, b = options[first], options[second]
-inputs, outcomes = st.columns([3, 2], gap="large")
+outcomes, inputs = st.columns(2, gap="large")
+with outcomes:
+    results = compare.outcome_differences(a, b, labels)
+    st.dataframe(
+        tables.comparison_styler(results, labels), hide_index=True, width="stretch",
+        key="compare_outcomes", height=35 * (len(results) + 1) + 3,
+        column_config={"Outcome": st.column_config.TextColumn(width="medium")},
+    )  # fmt: skip
 with inputs:
     only = st.toggle("Only inputs that differ", value=True, key="compare_only_differences")
     table = compare.input_differences(a, b, labels)
     table = table[table["Differs"]] if only else table
     if table.empty:
-        st.info("A and B have the same inputs.")
+        st.info("A and B have the same inputs: pick another scenario for A or B above.")
     else:
         st.dataframe(
             tables.comparison_styler(table.drop(columns="Differs"), labels),
             hide_index=True, width="stretch", key="compare_inputs",
         )  # fmt: skip
-with outcomes:
-    st.dataframe(
-        compare.outcome_differences(a, b, labels), hide_index=True, width="stretch",
-        key="compare_outcomes", height=560,
-    )  # fmt: skip

@@ -43,7 +43,8 @@ STATUS_COLOURS = {"met": "#2E7D32", "near": "#E0A000", "missed": "#C62828"}
 STATUS_BADGES = {"met": "green", "near": "orange", "missed": "red"}
 PUSH_CONTENT = "Push content"
 PUSH_CONTENT_COLOUR = "#6B7280"
-CHART_HEIGHT = 280
+# Streamlit fits legend, axes and plot into this height, so it is the whole chart's.
+CHART_HEIGHT = 340
 
 
 def product_colours(product_names: Sequence[str]) -> dict[str, str]:
@@ -97,21 +98,34 @@ def price_curve_chart(
     """One product's market share against its price, with prices of interest marked.
 
     ``curve``: ``name``, ``price``, ``share`` (fraction) for one product. ``markers``: ``label``,
-    ``price``, ``party`` (a key of :data:`PARTY_COLOURS`), e.g. the current price (working) and
-    the reference price (status quo). ``agreed_range`` shades the negotiation range.
+    ``price``, ``party`` (a key of :data:`PARTY_COLOURS`) and optionally ``span``: ``full``
+    (default), ``lower`` or ``upper`` half of the chart, so two markers at one price both show
+    (e.g. the reps' price below, leadership's above). ``agreed_range`` shades the negotiation
+    range.
     """
+    top = float(curve["share"].max()) * 1.08
+    spans = markers["span"] if "span" in markers else pd.Series("full", index=markers.index)
+    marks = markers.assign(
+        y0=spans.map({"full": 0.0, "lower": 0.0, "upper": top / 2}),
+        y1=spans.map({"full": top, "lower": top / 2, "upper": top}),
+        dash=spans.map({"full": "solid", "lower": "dashed", "upper": "dashed"}),
+    )
     x = alt.X(
         "price:Q",
         title="Price (per unit)",
         axis=alt.Axis(format=D3_MONEY_SHORT, tickCount=5),
         scale=alt.Scale(zero=False, nice=False),
     )
+    y_scale = alt.Scale(domain=[0, top], nice=False)
     line = (
         alt.Chart(curve)
         .mark_line(strokeWidth=3)
         .encode(
             x=x,
-            y=alt.Y("share:Q", title="Market share", axis=alt.Axis(format=D3_PERCENT_AXIS)),
+            y=alt.Y(
+                "share:Q", title="Market share", scale=y_scale,
+                axis=alt.Axis(format=D3_PERCENT_AXIS, tickCount=4),
+            ),
             color=alt.Color("name:N", scale=product_scale(product_names), legend=None),
             tooltip=[
                 alt.Tooltip("name:N", title="Product"),
@@ -119,33 +133,43 @@ def price_curve_chart(
                 alt.Tooltip("share:Q", title="Market share", format=D3_PERCENT),
             ],
         )
-    )
+    )  # fmt: skip
     rules = (
-        alt.Chart(markers)
-        .mark_rule(strokeWidth=2.5, strokeDash=[6, 3])
+        alt.Chart(marks)
+        .mark_rule(strokeWidth=3)
         .encode(
             x="price:Q",
+            y=alt.Y("y0:Q", scale=y_scale),
+            y2="y1:Q",
             color=alt.Color(
                 "label:N",
                 title=None,
                 scale=alt.Scale(
-                    domain=list(markers["label"]),
-                    range=[PARTY_COLOURS[p] for p in markers["party"]],
+                    domain=list(marks["label"]),
+                    range=[PARTY_COLOURS[p] for p in marks["party"]],
                 ),
-                legend=alt.Legend(columns=2, symbolType="stroke", symbolStrokeWidth=3),
+                legend=alt.Legend(
+                    columns=1, symbolType="stroke", symbolStrokeWidth=3, labelLimit=200,
+                    orient="bottom",
+                ),
+            ),
+            strokeDash=alt.StrokeDash(
+                "dash:N",
+                scale=alt.Scale(domain=["solid", "dashed"], range=[[1, 0], [6, 3]]),
+                legend=None,
             ),
             tooltip=[
                 alt.Tooltip("label:N", title="Marker"),
                 alt.Tooltip("price:Q", title="Price", format=D3_MONEY),
             ],
         )
-    )
+    )  # fmt: skip
     layers: list[alt.Chart] = []
     if agreed_range is not None:
         band = pd.DataFrame({"low": [agreed_range[0]], "high": [agreed_range[1]]})
         layers.append(
             alt.Chart(band)
-            .mark_rect(opacity=0.08, color="#000000")
+            .mark_rect(opacity=0.07, color="#000000")
             .encode(
                 x="low:Q",
                 x2="high:Q",
@@ -156,7 +180,7 @@ def price_curve_chart(
             )
         )
     chart = alt.layer(*layers, line, rules).resolve_scale(color="independent")
-    return _readable(chart, height=240)
+    return _readable(chart, height=380)
 
 
 def payout_curve_chart(
@@ -183,11 +207,16 @@ def payout_curve_chart(
             ],
         )
     )  # fmt: skip
-    marks = [{"label": "Quota", "attainment": 1.0}]
+    at_quota = pd.DataFrame({"label": ["Quota"], "attainment": [1.0]})
     quota = (
-        alt.Chart(pd.DataFrame(marks))
+        alt.Chart(at_quota)
         .mark_rule(strokeDash=[6, 3], color="#555555")
         .encode(x="attainment:Q", tooltip=[alt.Tooltip("label:N", title="Marker")])
+    )
+    quota_label = (
+        alt.Chart(at_quota)
+        .mark_text(align="left", baseline="bottom", dx=4, dy=-4, fontSize=13, color="#333333")
+        .encode(x="attainment:Q", y=alt.value(0), text="label:N")
     )
     levels = [{"label": "Target variable pay (OTE − base)", "pay": target_variable_pay}]
     if cap is not None:
@@ -208,7 +237,7 @@ def payout_curve_chart(
         .mark_text(align="left", dx=4, dy=-8, fontSize=13, color="#333333")
         .encode(x=alt.value(0), y="pay:Q", text="label:N")
     )
-    return _readable(alt.layer(line, quota, level_rules, labels))
+    return _readable(alt.layer(line, quota, quota_label, level_rules, labels), height=340)
 
 
 def grouped_bars(
@@ -230,7 +259,9 @@ def grouped_bars(
         .encode(
             x=alt.X("name:N", title=None, sort=names, axis=alt.Axis(labelAngle=0)),
             xOffset=alt.XOffset("group:N", sort=list(groups)),
-            y=alt.Y("value:Q", title=value_title, axis=alt.Axis(format=_axis_format(kind))),
+            y=alt.Y(
+                "value:Q", title=value_title, axis=alt.Axis(format=_axis_format(kind), tickCount=5)
+            ),
             color=alt.Color("group:N", title=group_title or None, scale=party_scale(groups)),
             tooltip=[
                 alt.Tooltip("name:N", title="Product"),
@@ -328,7 +359,7 @@ def scorecard_chart(card: pd.DataFrame) -> alt.TopLevelMixin:
     text = base.mark_text(align="left", dx=6, fontSize=14, color="#222222").encode(
         x="attainment:Q", text="value_text:N"
     )
-    return _readable(alt.layer(bars, target, text), height=70 * len(data) + 30)
+    return _readable(alt.layer(bars, target, text), height=60 * len(data) + 130)
 
 
 def factor_chart(data: pd.DataFrame) -> alt.TopLevelMixin:
@@ -386,5 +417,5 @@ def budget_chart(data: pd.DataFrame, product_names: Sequence[str]) -> alt.TopLev
                 alt.Tooltip("spend:Q", title="Spend", format=D3_MONEY),
             ],
         ),
-        height=150,
+        height=240,
     )  # fmt: skip

@@ -68,24 +68,31 @@ def sidebar() -> None:
         )
 
 
-def headline_metrics(fields: tuple[Headline, ...] = HEADLINES) -> None:
-    """One metric tile per headline number, with its change against the status quo."""
+def headline_metrics(fields: tuple[Headline, ...] = HEADLINES, per_row: int = 5) -> None:
+    """One metric tile per figure, with its change against the status quo.
+
+    At most ``per_row`` tiles share a row: more would cut off numbers on a 1280 px screen.
+    """
     now = model.total(state.working())
     before = model.total(state.status_quo())
-    for column, item in zip(st.columns(len(fields)), fields, strict=True):
-        change = delta(
-            now[item.field] - before[item.field], item.kind, higher_is_better=item.higher_is_better
-        )
-        column.metric(
-            item.label,
-            format_value(now[item.field], item.kind),
-            delta=change.text,
-            delta_color=change.color,
-            delta_description="vs status quo" if change.color != "off" else None,
-            delta_arrow="auto" if change.color != "off" else "off",
-            help=explain.FIGURES[item.field],
-            border=True,
-        )
+    for start in range(0, len(fields), per_row):
+        row = fields[start : start + per_row]
+        for column, item in zip(st.columns(per_row), row, strict=False):
+            change = delta(
+                now[item.field] - before[item.field],
+                item.kind,
+                higher_is_better=item.higher_is_better,
+            )
+            column.metric(
+                item.label,
+                format_value(now[item.field], item.kind),
+                delta=change.text,
+                delta_color=change.color,
+                delta_description="vs status quo" if change.color != "off" else None,
+                delta_arrow="auto" if change.color != "off" else "off",
+                help=explain.FIGURES.get(item.field),
+                border=True,
+            )
 
 
 def scenario_uploader(key: str, label: str = "Upload a scenario file (YAML)") -> None:
