@@ -1,0 +1,200 @@
+"""Chart builders (workshop_ui.charts), checked through the Vega-Lite spec they produce."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from alignment import evaluate
+from alignment.tables import product_table, scorecard
+from workshop_ui import charts
+from workshop_ui.charts import LEADERSHIP, PARTY_COLOURS, SALES, STATUS_QUO, WORKING
+
+NAMES = ["Analyser Pro", "Analyser Standard", "Nova (new)"]
+
+
+def layers(spec: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every single-view part of a spec (the spec itself, or each layer)."""
+    return spec.get("layer", [spec])
+
+
+def encodings(spec: dict[str, Any], channel: str) -> list[dict[str, Any]]:
+    return [part["encoding"][channel] for part in layers(spec) if channel in part["encoding"]]
+
+
+def colour_of(scale: dict[str, Any], value: str) -> str:
+    return scale["range"][scale["domain"].index(value)]
+
+
+@pytest.fixture(scope="module")
+def tables(launch):
+    outcomes = evaluate(launch)
+    return product_table(launch, outcomes), scorecard(launch, outcomes)
+
+
+def test_each_product_keeps_its_colour_whatever_the_chart():
+    scale = charts.product_scale(NAMES).to_dict()
+
+    assert scale["domain"] == NAMES
+    assert scale["range"] == list(charts.PRODUCT_PALETTE[:3])
+    assert charts.product_colours(NAMES[:2]) == {
+        name: charts.product_colours(NAMES)[name] for name in NAMES[:2]
+    }
+
+
+def test_more_products_than_colours_still_get_a_colour_each():
+    names = [f"Product {i}" for i in range(len(charts.PRODUCT_PALETTE) + 3)]
+
+    assert len(charts.product_colours(names)) == len(names)
+
+
+def test_the_price_curve_has_price_and_share_axes_with_units_and_tooltips(launch):
+    curve = pd.DataFrame(
+        {
+            "name": "Nova (new)",
+            "price": np.linspace(450, 800, 5),
+            "share": np.linspace(0.07, 0.01, 5),
+        }
+    )
+    markers = pd.DataFrame(
+        [
+            ("Current price", 600.0, WORKING, "full"),
+            ("Reps' pick", 800.0, SALES, "lower"),
+            ("Max contribution", 800.0, LEADERSHIP, "upper"),
+        ],
+        columns=["label", "price", "party", "span"],
+    )
+
+    spec = charts.price_curve_chart(curve, NAMES, markers, (450.0, 800.0)).to_dict()
+
+    line = next(part for part in layers(spec) if part["mark"]["type"] == "line")
+    assert line["encoding"]["x"]["title"] == "Price (per unit)"
+    assert line["encoding"]["y"]["axis"]["format"].endswith("%")
+    assert colour_of(line["encoding"]["color"]["scale"], "Nova (new)") == charts.PRODUCT_PALETTE[2]
+    assert {t["field"] for t in line["encoding"]["tooltip"]} == {"name", "price", "share"}
+    rules = next(part for part in layers(spec) if part["mark"]["type"] == "rule")
+    scale = rules["encoding"]["color"]["scale"]
+    assert colour_of(scale, "Reps' pick") == PARTY_COLOURS[SALES]
+    assert colour_of(scale, "Max contribution") == PARTY_COLOURS[LEADERSHIP]
+    assert any(part["mark"]["type"] == "rect" for part in layers(spec))
+
+
+def test_two_markers_at_one_price_take_a_half_of_the_chart_each():
+    curve = pd.DataFrame({"name": "Nova (new)", "price": [500.0, 800.0], "share": [0.1, 0.02]})
+    markers = pd.DataFrame(
+        [("Reps' pick", 800.0, SALES, "lower"), ("Max contribution", 800.0, LEADERSHIP, "upper")],
+        columns=["label", "price", "party", "span"],
+    )
+
+    spec = charts.price_curve_chart(curve, NAMES, markers).to_dict()
+
+    marks = [row for rows in spec["datasets"].values() for row in rows if "label" in row]
+    lower, upper = sorted(marks, key=lambda row: row["y0"])
+    assert lower["y0"] == 0.0
+    assert lower["y1"] == pytest.approx(upper["y0"])
+    assert upper["y1"] > upper["y0"]
+
+
+def test_the_payout_curve_marks_quota_cap_and_target_pay():
+    curve = pd.DataFrame({"attainment": [0.0, 1.0, 2.0], "pay": [0.0, 20000.0, 50000.0]})
+
+    capped = charts.payout_curve_chart(curve, cap=60000.0, target_variable_pay=25000.0).to_dict()
+    uncapped = charts.payout_curve_chart(curve, cap=None, target_variable_pay=25000.0).to_dict()
+
+    def labels(spec):
+        return {row.get("label") for rows in spec["datasets"].values() for row in rows}
+
+    assert {"Quota", "Cap", "Target variable pay (OTE − base)"} <= labels(capped)
+    assert "Cap" not in labels(uncapped)
+    line = layers(capped)[0]["encoding"]
+    assert line["x"]["axis"]["format"].endswith("%")
+    assert line["y"]["axis"]["format"].startswith("$")
+
+
+def test_status_quo_and_working_bars_use_the_party_colours(tables):
+    products, _ = tables
+
+    spec = charts.comparison_chart(
+        products, products, "share", "Market share per period", "fraction"
+    ).to_dict()
+
+    (colour,) = encodings(spec, "color")
+    assert colour_of(colour["scale"], STATUS_QUO) == PARTY_COLOURS[STATUS_QUO]
+    assert colour_of(colour["scale"], WORKING) == PARTY_COLOURS[WORKING]
+    (y,) = encodings(spec, "y")
+    assert y["title"] == "Market share per period"
+    assert y["axis"]["format"].endswith("%")
+    assert len(next(iter(spec["datasets"].values()))) == 2 * len(products)
+
+
+def test_the_hours_mix_puts_what_pay_buys_beside_what_leadership_asks(tables):
+    products, _ = tables
+
+    spec = charts.hours_mix_chart(products).to_dict()
+
+    rows = next(iter(spec["datasets"].values()))
+    nova_pay = next(r["value"] for r in rows if r["name"] == "Nova (new)" and r["group"] == SALES)
+    nova_ask = next(
+        r["value"] for r in rows if r["name"] == "Nova (new)" and r["group"] == LEADERSHIP
+    )
+    assert nova_ask > 10 * nova_pay  # the article's conflict, visible in the data
+    (colour,) = encodings(spec, "color")
+    assert colour_of(colour["scale"], SALES) == PARTY_COLOURS[SALES]
+    assert colour_of(colour["scale"], LEADERSHIP) == PARTY_COLOURS[LEADERSHIP]
+
+
+def test_the_scorecard_colours_each_goal_by_status_and_shows_value_against_target(tables):
+    _, card = tables
+
+    spec = charts.scorecard_chart(card).to_dict()
+
+    rows = {r["label"]: r for r in next(iter(spec["datasets"].values())) if "label" in r}
+    share = rows["New-product share"]
+    assert share["status"] == "missed"
+    assert "vs target 12.0%" in share["value_text"]
+    assert rows["Contribution"]["value_text"].startswith("$")
+    colour = next(iter(encodings(spec, "color")))
+    assert colour_of(colour["scale"], "met") == charts.STATUS_COLOURS["met"]
+    assert colour_of(colour["scale"], "missed") == charts.STATUS_COLOURS["missed"]
+
+
+def test_the_budget_chart_gives_push_content_its_own_colour_after_the_products():
+    data = pd.DataFrame(
+        [(STATUS_QUO, "Nova (new)", 300000.0), (STATUS_QUO, charts.PUSH_CONTENT, 100000.0)],
+        columns=["group", "use", "spend"],
+    )
+
+    spec = charts.budget_chart(data, NAMES).to_dict()
+
+    (colour,) = encodings(spec, "color")
+    assert colour["scale"]["domain"] == [*NAMES, charts.PUSH_CONTENT]
+    assert colour_of(colour["scale"], charts.PUSH_CONTENT) == charts.PUSH_CONTENT_COLOUR
+    (x,) = encodings(spec, "x")
+    assert x["axis"]["format"].startswith("$")
+
+
+def test_motivation_factors_are_drawn_on_a_zero_to_one_scale():
+    data = pd.DataFrame(
+        [
+            {"factor": "Coherence", "group": STATUS_QUO, "value": 0.36},
+            {"factor": "Coherence", "group": WORKING, "value": 0.6},
+        ]
+    )
+
+    spec = charts.factor_chart(data).to_dict()
+
+    (y,) = encodings(spec, "y")
+    assert y["scale"]["domain"] == [0, 1]
+    assert y["axis"]["format"].endswith("%")
+
+
+def test_charts_use_large_type_for_the_back_of_the_room(tables):
+    products, _ = tables
+
+    spec = charts.hours_mix_chart(products).to_dict()
+
+    assert spec["config"]["axis"]["labelFontSize"] >= 13
+    assert spec["config"]["legend"]["labelFontSize"] >= 13
