@@ -1,0 +1,160 @@
+"""A real browser against the running app: the server, Chromium and page helpers.
+
+The app runs as ``streamlit run app.py`` with this interpreter on a free local port, saving
+into a temporary folder. Chromium is the system's (``/usr/bin/chromium``); without it these
+tests skip, unless ``REQUIRE_BROWSER=1`` (as in CI), when they fail.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
+VIEWPORT = {"width": 1280, "height": 800}
+SERVER_START_SECONDS = 60
+APP_IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+            return response.status == 200
+    except (urllib.error.URLError, ConnectionError, TimeoutError):
+        return False
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Path:
+    if not CHROMIUM.exists():
+        message = f"{CHROMIUM} is missing: install Debian's chromium to run the browser tests"
+        if os.environ.get("REQUIRE_BROWSER") == "1":
+            pytest.fail(message)
+        pytest.skip(message)
+    return CHROMIUM
+
+
+@pytest.fixture(scope="session")
+def app_url(chromium: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The app's address, served for the whole session and stopped by its process id."""
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    folder = tmp_path_factory.mktemp("server")
+    env = {**os.environ, "ALIGNMENT_DATA_DIR": str(folder / "workshop_data")}
+    log_path = folder / "server.log"
+    with log_path.open("wb") as log:
+        server = subprocess.Popen(
+            [
+                sys.executable, "-m", "streamlit", "run", "app.py",
+                "--server.headless", "true", "--server.port", str(port),
+                "--server.address", "127.0.0.1", "--server.fileWatcherType", "none",
+                "--browser.gatherUsageStats", "false",
+            ],
+            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        )  # fmt: skip
+    try:
+        deadline = time.monotonic() + SERVER_START_SECONDS
+        while not _healthy(url):
+            if server.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"the app did not start; server log:\n{log_path.read_text()[-3000:]}")
+            time.sleep(0.25)
+        yield url
+    finally:
+        server.send_signal(signal.SIGINT)
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def browser_context(chromium: Path, tmp_path_factory: pytest.TempPathFactory):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        context = playwright.chromium.launch_persistent_context(
+            str(tmp_path_factory.mktemp("chromium-profile")),
+            executable_path=str(chromium),
+            headless=True,
+            args=CHROMIUM_ARGS,
+            viewport=VIEWPORT,
+        )
+        try:
+            yield context
+        finally:
+            context.close()
+
+
+class Visit:
+    """One browser tab on the app, recording console errors and uncaught page errors."""
+
+    def __init__(self, page, url: str) -> None:
+        self.page = page
+        self.url = url
+        self.errors: list[str] = []
+        page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda error: self.errors.append(str(error)))
+
+    def open(self) -> Visit:
+        self.page.goto(self.url)
+        self.settle()
+        return self
+
+    def settle(self, timeout_ms: int = 30_000) -> None:
+        """Wait until the script has run and the page shows its title."""
+        self.page.wait_for_selector(APP_IDLE, timeout=timeout_ms)
+        self.page.wait_for_selector("h1", timeout=timeout_ms)
+
+    def metric_value(self, label: str) -> str:
+        tile = self.page.locator("[data-testid='stMetric']", has_text=label).first
+        return tile.locator("[data-testid='stMetricValue']").inner_text()
+
+    def screenshot(self, name: str) -> Path:
+        """A full-page PNG: Streamlit scrolls inside its main area, so grow the view to fit."""
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        height = self.page.evaluate(
+            "() => document.querySelector(\"[data-testid='stMain']\").scrollHeight"
+        )
+        self.page.set_viewport_size({"width": VIEWPORT["width"], "height": max(height, 800)})
+        path = SCREENSHOTS / f"{name}.png"
+        self.page.screenshot(path=str(path), full_page=True)
+        self.page.set_viewport_size(VIEWPORT)
+        return path
+
+
+@pytest.fixture
+def visit(browser_context, app_url) -> Iterator[Visit]:
+    """A fresh tab (a new Streamlit session) on the app's first page."""
+    page = browser_context.new_page()
+    try:
+        yield Visit(page, app_url).open()
+    finally:
+        page.close()

@@ -1,0 +1,54 @@
+"""The app in headless Chromium: every page renders cleanly, and the levers move the numbers."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+NAV_LINK = "[data-testid='stSidebarNavLink']"
+# The entry page's navigation label comes from its file name.
+TITLES = {"app": "Pricing & commission alignment workshop"}
+
+
+def test_every_page_renders_without_an_exception_or_console_error(visit):
+    links = visit.page.locator(NAV_LINK)
+    count = links.count()
+    assert count >= 7, f"expected the overview and six pages in the navigation, found {count}"
+
+    for index in range(count):
+        link = visit.page.locator(NAV_LINK).nth(index)
+        name = link.inner_text().strip()
+        link.click()
+        visit.page.locator("h1", has_text=TITLES.get(name, name)).wait_for(timeout=30_000)
+        visit.settle()
+        visit.page.wait_for_timeout(300)  # charts draw just after the script finishes
+        visit.settle()
+
+        exceptions = visit.page.locator("[data-testid='stException']")
+        assert exceptions.count() == 0, f"{name}: {exceptions.first.inner_text()}"
+        visit.screenshot(f"{index:02d}_{name.replace(' ', '_')}")
+
+    assert visit.errors == []
+
+
+def test_moving_a_price_changes_a_headline_number(visit):
+    visit.page.locator(NAV_LINK, has_text="Pricing").click()
+    thumb = visit.page.locator(".st-key-price_nova input[type='range']")
+    thumb.wait_for(state="attached", timeout=30_000)
+    visit.settle()
+    before = visit.metric_value("New-product share")
+
+    thumb.focus()
+    thumb.press("End")
+
+    share = visit.page.locator("[data-testid='stMetric']", has_text="New-product share").first
+    share.locator("[data-testid='stMetricValue']").filter(
+        has_not_text=re.compile(f"^{re.escape(before)}$")
+    ).wait_for(timeout=30_000)
+    visit.settle()
+    assert visit.metric_value("New-product share") != before
+    assert visit.page.locator("[data-testid='stException']").count() == 0
+    assert visit.errors == []
