@@ -93,9 +93,10 @@ class StreamlitSession:
             forward.ParseFromString(raw)
             kind = forward.WhichOneof("type")
             if kind == "new_session":
-                self.pages = {p.page_name: p.page_script_hash for p in forward.new_session.app_pages}
                 if not self.page_script_hash:
                     self.page_script_hash = forward.new_session.page_script_hash
+            elif kind == "navigation":
+                self.pages = {p.page_name: p.page_script_hash for p in forward.navigation.app_pages}
             elif kind == "delta" and forward.delta.WhichOneof("type") == "new_element":
                 element = forward.delta.new_element
                 element_kind = element.WhichOneof("type")
@@ -110,16 +111,18 @@ class StreamlitSession:
                     texts.append(f"{inner.label}={inner.body}")
                 if getattr(inner, "id", "") and element_kind in _VALUE_FIELDS:
                     widgets[inner.id] = Widget(inner.id, element_kind, inner)
-            elif kind == "script_finished":
-                if forward.script_finished != ForwardMsg.FINISHED_EARLY_FOR_RERUN:
-                    return RunResult(
-                        seconds=time.perf_counter() - started,
-                        status=forward.script_finished,
-                        widgets=widgets,
-                        texts=texts,
-                        exceptions=exceptions,
-                        errors=errors,
-                    )
+            elif (
+                kind == "script_finished"
+                and forward.script_finished != ForwardMsg.FINISHED_EARLY_FOR_RERUN
+            ):
+                return RunResult(
+                    seconds=time.perf_counter() - started,
+                    status=forward.script_finished,
+                    widgets=widgets,
+                    texts=texts,
+                    exceptions=exceptions,
+                    errors=errors,
+                )
 
     async def switch_page(self, page_name: str) -> RunResult:
         self.page_script_hash = self.pages[page_name]
