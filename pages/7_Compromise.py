@@ -1,0 +1,75 @@
+import streamlit as st
+
+from alignment.storage import default_store
+from workshop_ui import access, layout, state
+from workshop_ui import compromise_view as view
+
+st.set_page_config(layout="wide", page_title="Compromise · Alignment workshop")
+state.ensure_state()
+layout.sidebar()
+access.facilitator_panel()
+
+st.title("Compromise")
+st.caption(
+    "Put each side's proposal on the table, search the plans both sides could accept, and "
+    "adopt the deal that leaves leadership and the reps better off than the status quo."
+)
+working, status_quo = state.working(), state.status_quo()
+store = default_store()
+
+st.header("1. Proposals", divider="gray")
+stored = view.list_proposals(store)
+usable = view.comparable(stored, working)
+form_column, list_column = st.columns([2, 3], gap="large")
+with form_column, st.container(border=True):
+    view.proposal_form(store)
+with list_column:
+    st.subheader(f"On the table ({len(stored)})")
+    if not stored:
+        st.info("No proposals yet. Save the working scenario as the first one.")
+    else:
+        st.dataframe(view.proposals_table(stored), hide_index=True, width="stretch",
+                     key="proposal_list")  # fmt: skip
+        with st.expander("Load, overwrite or delete a proposal"):
+            view.manage_proposal(store, stored)
+    by_key = {p.key: p for p in usable}
+    view.forget_missing("proposal_compare", by_key)
+    picked_keys = st.multiselect(
+        "Compare side by side, and explain the deal against", list(by_key),
+        format_func=lambda key: view.proposal_label(by_key[key]), key="proposal_compare",
+        placeholder="Pick one or more proposals", disabled=not usable,
+    )  # fmt: skip
+    chosen = [by_key[key] for key in picked_keys]
+    if len(stored) > len(usable):
+        st.caption(f"{len(stored) - len(usable)} proposal(s) are about other products: left out.")
+if chosen:
+    view.show_comparison(status_quo, chosen)
+
+st.header("2. Search for a compromise", divider="gray")
+locks_column, limits_column, rule_column = st.columns(3, gap="large")
+with locks_column:
+    st.subheader("Locks")
+    locks = view.lock_controls(working)
+with limits_column:
+    st.subheader("Hard constraints")
+    constraints = view.constraint_controls(working)
+with rule_column:
+    st.subheader("Bargaining")
+    rule, weight = view.bargaining_controls()
+request = view.search_controls(working, status_quo, locks)
+if view.search_result(request) is not None:
+    result = view.bargained(request, constraints, weight)
+    deal = view.suggested_deal(result, rule, weight)
+    found = view.markers(result, deal, status_quo, working, usable)
+    view.frontier_section(result, found, deal, request, status_quo)
+
+    st.header("3. The suggested deal", divider="gray")
+    view.deal_section(result, deal, request, status_quo, chosen)
+
+st.header("4. Workshop report", divider="gray")
+st.caption(
+    "The working scenario as the agreement, against the status quo and the proposals picked "
+    "above: one HTML page that opens offline, the same as Markdown, and the scenario to load "
+    "again."
+)
+view.report_downloads(working, status_quo, [p.scenario for p in chosen])

@@ -1,0 +1,331 @@
+"""The Compromise page through Streamlit's AppTest: proposals, the search, the deal, locks and
+hosted mode, each against a workshop store of its own.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose
+from streamlit.testing.v1 import AppTest
+
+from alignment import Plans, compromise
+from alignment.compromise import Constraints, lever_matrix
+from alignment.levers import with_values
+from alignment.storage import LocalFolderStore
+from workshop_ui import compromise_view as view
+
+ROOT = Path(__file__).resolve().parents[1]
+PAGE = str(ROOT / "pages" / "7_Compromise.py")
+TIMEOUT = 120
+PASSCODE = "lantern-42"
+
+
+@pytest.fixture(autouse=True)
+def store(tmp_path, monkeypatch) -> LocalFolderStore:
+    """A workshop store of this test's own, found by the page through ALIGNMENT_DATA_DIR."""
+    folder = tmp_path / "workshop_data"
+    monkeypatch.setenv("ALIGNMENT_DATA_DIR", str(folder))
+    monkeypatch.delenv("ALIGNMENT_FACILITATOR_PASSCODE", raising=False)
+    return LocalFolderStore(folder)
+
+
+@pytest.fixture
+def searches(monkeypatch) -> list[dict]:
+    """Every search the page really runs (cache misses), by the locks it ran with."""
+    calls: list[dict] = []
+    real = compromise.search
+
+    def spy(*args, **kwargs):
+        calls.append(kwargs.get("locks") or {})
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(compromise, "search", spy)
+    view.cached_search.clear()
+    return calls
+
+
+def open_page() -> AppTest:
+    return AppTest.from_file(PAGE, default_timeout=TIMEOUT).run()
+
+
+def working(app: AppTest):
+    return app.session_state["working_scenario"]
+
+
+def plan_levers(scenario) -> np.ndarray:
+    return lever_matrix(Plans.from_scenario(scenario))[0]
+
+
+def shown_text(app: AppTest) -> str:
+    """Every Markdown, caption and alert on the page as the reader sees it."""
+    parts = [e.value for e in (*app.markdown, *app.caption, *app.success, *app.warning,
+                                *app.error, *app.info)]  # fmt: skip
+    return "\n".join(parts).replace("\u2060", "").replace("\\", "")
+
+
+def table_with(app: AppTest, column: str):
+    """The first table on the page with this column (tables carry no key in AppTest)."""
+    return next(t.value for t in app.dataframe if column in t.value.columns)
+
+
+def suggested_deal(app: AppTest):
+    """The Nash deal the page suggests, read from the cached search the page ran."""
+    request = app.session_state["compromise_request"]
+    result = view.bargained(request, Constraints(), 0.5)
+    return result, result.nash
+
+
+def propose(app: AppTest, title: str, author: str = "Dana", role: str = "leadership",
+            rationale: str = "Win share fast.") -> AppTest:  # fmt: skip
+    app.text_input(key="proposal_title").input(title)
+    app.text_input(key="proposal_author").input(author)
+    app.selectbox(key="proposal_role").select(role)
+    app.text_area(key="proposal_rationale").input(rationale)
+    return app.button(key="proposal_save").click().run()
+
+
+# --- Rendering and proposals ------------------------------------------------------------------
+
+
+def test_the_page_renders_and_suggests_a_deal_on_the_first_visit():
+    app = open_page()
+
+    assert not app.exception, app.exception
+    assert app.title[0].value == "Compromise"
+    assert "Nash bargaining deal" in shown_text(app)
+    assert app.button(key="deal_adopt").label == "Adopt this deal"
+    assert [m.label for m in app.metric][:2] == ["Leadership score", "Rep motivation"]
+
+
+def test_saving_the_working_scenario_as_a_proposal_stores_and_lists_it(store):
+    app = propose(open_page(), "Nova at 650, kicker 25", "Dana", "sales", "Reps need margin.")
+
+    assert not app.exception, app.exception
+    (saved,) = store.list("proposals")
+    meta = saved.scenario.metadata
+    assert (meta.name, meta.author, meta.role, meta.notes) == (
+        "Nova at 650, kicker 25", "Dana", "sales", "Reps need margin.",
+    )  # fmt: skip
+    assert_allclose(plan_levers(saved.scenario), plan_levers(working(app)))
+    listed = table_with(app, "Rationale")
+    assert list(listed["Title"]) == ["Nova at 650, kicker 25"]
+    assert "On the table (1)" in [s.value for s in app.subheader]
+
+
+def test_a_proposal_without_a_title_is_refused_naming_the_field(store):
+    app = propose(open_page(), "   ")
+
+    assert store.list("proposals") == []
+    assert "metadata.name" in shown_text(app)
+
+
+def test_a_proposal_title_is_shown_exactly_as_typed():
+    title = "**Bold** [click](javascript:alert(1)) :red[x] $x$"
+    app = propose(open_page(), title)
+
+    (success,) = app.success
+    assert title in shown_text(app)
+    assert "**Bold**" not in success.value  # escaped, so Markdown cannot act on it
+
+
+def test_picking_proposals_compares_them_with_the_status_quo(store, launch):
+    cheap = with_values(launch, {"products.nova.price": 540.0, "metadata.name": "Cheap Nova",
+                                 "metadata.role": "leadership"})  # fmt: skip
+    dear = with_values(launch, {"products.nova.price": 720.0, "metadata.name": "Dear Nova",
+                                "metadata.role": "sales"})  # fmt: skip
+    keys = [store.create("proposals", s).key for s in (cheap, dear)]
+    app = open_page()
+
+    app.multiselect(key="proposal_compare").set_value(keys).run()
+
+    assert not app.exception, app.exception
+    table = table_with(app, "Status quo")
+    assert list(table.columns) == ["", "Status quo", "Cheap Nova", "Dear Nova"]
+    assert table.iloc[0, 0].startswith("Leadership utility")
+    nova = table[table[""] == "Nova (new) price"].iloc[0]
+    assert (nova["Status quo"], nova["Cheap Nova"], nova["Dear Nova"]) == ("600", "540", "720")
+    text = shown_text(app)
+    assert "From **Cheap Nova**:" in text and "From **Dear Nova**:" in text
+    assert "points of goal score" in text
+
+
+# --- Overwriting and deleting proposals -------------------------------------------------------
+
+
+def saved_proposal(store, launch, name="Leadership's plan"):
+    return store.create("proposals", with_values(launch, {"metadata.name": name}))
+
+
+def test_deleting_a_proposal_waits_for_confirmation(store, launch):
+    saved_proposal(store, launch)
+    app = open_page()
+
+    app.button(key="proposal_delete").click().run()
+    assert len(store.list("proposals")) == 1
+    assert "cannot be undone" in shown_text(app)
+
+    app.button(key="proposal_confirm").click().run()
+    assert store.list("proposals") == []
+    assert not app.exception, app.exception
+
+
+def test_overwriting_a_proposal_someone_saved_since_keeps_their_version(store, launch):
+    item = saved_proposal(store, launch)
+    app = open_page()
+    app.number_input(key="constraint_margin").set_value(10.0).run()  # a rerun: still opened
+    theirs = with_values(item.scenario, {"products.nova.price": 777.0})
+    store.update("proposals", item.key, theirs, item.revision)
+
+    app.button(key="proposal_overwrite").click().run()
+    app.button(key="proposal_confirm").click().run()
+
+    assert "someone saved this proposal since you opened it" in shown_text(app).lower()
+    assert store.get("proposals", item.key).scenario.product("nova").price == 777.0
+    app.button(key="proposal_save_as_new").click().run()
+    assert len(store.list("proposals")) == 2
+    assert not app.exception, app.exception
+
+
+def test_overwriting_a_proposal_replaces_its_plan_and_keeps_its_words(store, launch):
+    item = saved_proposal(store, launch, "Keep my words")
+    app = open_page()
+    app.session_state["working_scenario"] = with_values(launch, {"products.nova.price": 655.0})
+
+    app.button(key="proposal_overwrite").click().run()
+    app.button(key="proposal_confirm").click().run()
+
+    stored = store.get("proposals", item.key)
+    assert stored.revision == 2
+    assert stored.scenario.product("nova").price == 655.0
+    assert stored.scenario.metadata.name == "Keep my words"
+
+
+def test_in_a_hosted_workshop_deleting_a_proposal_needs_the_facilitator(store, launch, monkeypatch):
+    monkeypatch.setenv("ALIGNMENT_FACILITATOR_PASSCODE", PASSCODE)
+    saved_proposal(store, launch)
+    app = open_page()
+
+    app.button(key="proposal_delete").click().run()
+
+    assert "Only the facilitator can delete a proposal" in shown_text(app)
+    assert not any(b.key == "proposal_confirm" for b in app.button)
+    assert len(store.list("proposals")) == 1
+
+
+# --- The search and the deal ------------------------------------------------------------------
+
+
+def test_adopting_the_deal_makes_its_levers_the_working_scenario():
+    app = open_page()
+    result, deal = suggested_deal(app)
+
+    app.button(key="deal_adopt").click().run()
+
+    assert not app.exception, app.exception
+    assert_allclose(plan_levers(working(app)), lever_matrix(result.plans)[deal.index])
+    assert working(app).metadata.name.startswith("Nash bargaining deal")
+    assert "it is now the working scenario" in shown_text(app)
+    # The search still describes the adopted plan's neighbourhood: no "search again" note.
+    assert not any("changed since this search" in i.value for i in app.info)
+
+
+@pytest.mark.parametrize(
+    ("mode", "value", "holds"),
+    [
+        ("fixed", 700.0, lambda price: price == 700.0),
+        ("floor", 680.0, lambda price: price >= 680.0),
+        ("ceiling", 520.0, lambda price: price <= 520.0),
+    ],
+)
+def test_a_locked_price_holds_in_the_adopted_deal(mode, value, holds):
+    app = open_page()
+    app.multiselect(key="lock_levers").select("price.nova").run()
+    app.segmented_control(key="lock_mode_price_nova").set_value(mode)
+    app.number_input(key="lock_value_price_nova").set_value(value).run()
+    assert any("changed since this search" in i.value for i in app.info)
+
+    app.button(key="compromise_search").click().run()
+    app.button(key="deal_adopt").click().run()
+
+    assert not app.exception, app.exception
+    price = working(app).product("nova").price
+    assert holds(price), f"Nova price {price} breaks the {mode} lock at {value}"
+
+
+def test_a_locked_margin_rate_keeps_the_working_value():
+    app = open_page()
+    before = working(app).commission.margin_rate
+    app.multiselect(key="lock_levers").select("margin_rate").run()
+    app.button(key="compromise_search").click().run()
+    app.button(key="deal_adopt").click().run()
+
+    assert working(app).commission.margin_rate == pytest.approx(before)
+
+
+def test_a_lock_outside_what_a_scenario_holds_is_refused_by_name():
+    app = open_page()
+    app.multiselect(key="lock_levers").select("margin_rate").run()
+    app.number_input(key="lock_value_margin_rate").set_value(150.0).run()
+    app.button(key="compromise_search").click().run()
+
+    assert "locks.margin_rate" in shown_text(app)
+    assert not app.exception, app.exception
+
+
+def test_in_a_hosted_workshop_the_deal_is_adopted_only_once_unlocked(monkeypatch):
+    monkeypatch.setenv("ALIGNMENT_FACILITATOR_PASSCODE", PASSCODE)
+    app = open_page()
+    before = working(app)
+
+    app.button(key="deal_adopt").click().run()
+    assert working(app) == before
+    assert "Only the facilitator can" in shown_text(app)
+
+    app.text_input(key="facilitator_passcode_input").input(PASSCODE)
+    app.button(key="facilitator_unlock").click().run()
+    app.button(key="deal_adopt").click().run()
+    assert working(app) != before
+    assert working(app).metadata.name.startswith("Nash bargaining deal")
+
+
+def test_constraints_no_plan_can_meet_say_so_and_offer_no_deal():
+    app = open_page()
+
+    app.number_input(key="constraint_motivation").set_value(100.0).run()
+
+    assert "No candidate plan meets the constraints" in shown_text(app)
+    assert not any(b.key == "deal_adopt" for b in app.button)
+    assert not app.exception, app.exception
+
+
+def test_kalai_smorodinsky_and_the_bargaining_weight_change_the_suggestion():
+    app = open_page()
+    app.radio(key="deal_rule").set_value("kalai_smorodinsky").run()
+    assert "Kalai–Smorodinsky deal" in shown_text(app)
+
+    app.radio(key="deal_rule").set_value("nash").run()
+    app.slider(key="deal_weight").set_value(0.9).run()
+    assert "Weighted Nash deal" in shown_text(app)
+    assert not app.exception, app.exception
+
+
+def test_widgets_that_do_not_change_the_search_never_run_it_again(searches, store, launch):
+    key = saved_proposal(store, launch).key
+    app = open_page()
+    assert len(searches) == 1
+
+    app.slider(key="deal_weight").set_value(0.7).run()
+    app.radio(key="deal_rule").set_value("kalai_smorodinsky").run()
+    app.number_input(key="constraint_margin").set_value(40.0).run()
+    app.multiselect(key="proposal_compare").set_value([key]).run()
+    app.button(key="compromise_search").click().run()  # the same inputs: the cached search
+    assert len(searches) == 1
+
+    app.multiselect(key="lock_levers").select("price.nova").run()
+    app.button(key="compromise_search").click().run()
+    assert len(searches) == 2
+    assert set(searches[-1]) == {"price.nova"}
+    assert not app.exception, app.exception
