@@ -1,0 +1,238 @@
+"""The Compromise page's chart and view helpers, read through ``chart.to_dict()``."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+
+from alignment import Plans
+from alignment.compromise import Constraints, Lock, lever_matrix, search
+from alignment.levers import with_values
+from workshop_ui import compromise_view as view
+from workshop_ui.charts import PARTY_COLOURS
+
+
+@pytest.fixture(scope="module")
+def result(launch):
+    return search(launch, launch, count=1500, seed=3)
+
+
+@pytest.fixture(scope="module")
+def markers(result, launch):
+    proposal = with_values(launch, {"products.nova.price": 700.0, "metadata.role": "sales",
+                                    "metadata.name": "Sales: Nova at 700"})  # fmt: skip
+    return [
+        view.marker_for_scenario(launch, view.STATUS_QUO, "Status quo"),
+        view.marker_for_scenario(proposal, view.proposal_kind(proposal), "Sales: Nova at 700"),
+        view.marker_for_candidate(result, result.leadership_ideal.index, view.LEADERSHIP_IDEAL,
+                                  view.LEADERSHIP_IDEAL),
+        view.marker_for_candidate(result, result.nash.index, view.DEAL, "Nash bargaining deal"),
+    ]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def spec(result, markers):
+    return view.frontier_chart(result, markers).to_dict()
+
+
+def layer(spec, mark: str, number: int = 0) -> dict:
+    layers = [lay for lay in spec["layer"] if _mark(lay) == mark]
+    return layers[number]
+
+
+def _mark(lay: dict) -> str:
+    return lay["mark"] if isinstance(lay["mark"], str) else lay["mark"]["type"]
+
+
+def data_of(spec, lay) -> list[dict]:
+    return spec["datasets"][lay["data"]["name"]]
+
+
+def test_every_candidate_is_drawn_faint_with_failing_ones_fainter(spec, result):
+    cloud = layer(spec, "circle", 0)
+
+    assert len(data_of(spec, cloud)) == len(result.plans)
+    opacity = cloud["encoding"]["opacity"]
+    assert opacity["condition"]["test"] == "datum.feasible"
+    assert opacity["value"] < opacity["condition"]["value"] <= 0.5
+
+
+def test_the_frontier_is_a_line_through_the_frontier_plans_in_leadership_order(spec, result):
+    line = layer(spec, "line")
+    rows = data_of(spec, line)
+
+    assert sorted(row["index"] for row in rows) == sorted(int(i) for i in result.frontier)
+    leadership = [row["leadership"] for row in rows]
+    assert leadership == sorted(leadership)
+
+
+def test_axes_name_each_party_and_its_unit(spec):
+    encoding = layer(spec, "circle", 0)["encoding"]
+
+    assert encoding["x"]["field"] == "leadership"
+    assert encoding["x"]["title"] == "Leadership's utility: goal score (points, 0–150)"
+    assert encoding["y"]["field"] == "reps"
+    assert encoding["y"]["title"] == "Reps' utility: motivation (points, 0–100)"
+
+
+def test_named_points_have_pinned_colours_and_shapes_by_kind(spec):
+    encoding = layer(spec, "point", 0)["encoding"]
+    colour, shape = encoding["color"]["scale"], encoding["shape"]["scale"]
+    colours = dict(zip(colour["domain"], colour["range"], strict=True))
+    shapes = dict(zip(shape["domain"], shape["range"], strict=True))
+
+    assert colours["Status quo"] == PARTY_COLOURS["Status quo"]
+    assert colours["Leadership's ideal"] == PARTY_COLOURS["Leadership"]
+    assert colours["Sales proposal"] == PARTY_COLOURS["Sales"]
+    assert colours[view.DEAL] == view.POINT_COLOURS[view.DEAL]
+    assert shapes[view.FRONTIER] == "stroke" and shapes["Sales proposal"] == "diamond"
+    # The cloud and the frontier are in the legend too, even though they are other layers.
+    assert colour["domain"][:2] == [view.CANDIDATE, view.FRONTIER]
+
+
+def test_kinds_absent_from_the_chart_stay_out_of_the_legend(spec):
+    domain = layer(spec, "point", 0)["encoding"]["color"]["scale"]["domain"]
+
+    assert "Working" not in domain and "Reps' ideal" not in domain
+    assert "Leadership proposal" not in domain
+
+
+def test_hovering_a_point_shows_its_plan_and_numbers(spec, result):
+    titles = [t["title"] for t in layer(spec, "circle", 0)["encoding"]["tooltip"]]
+    named = [t["title"] for t in layer(spec, "point", 0)["encoding"]["tooltip"]]
+
+    moving = [b.label for b in result.levers if not b.is_fixed]
+    assert {"Nova (new) price", "Nova (new) kicker", "Margin rate"} <= set(moving)
+    assert set(moving) <= set(titles)
+    assert {"Leadership goal score", "Rep motivation", "Contribution", "Gross margin %"} <= set(
+        titles
+    )
+    assert named[:2] == ["Point", "Kind"] and set(moving) <= set(named)
+
+
+def test_tooltips_format_money_and_percentages(spec):
+    tips = {t["title"]: t for t in layer(spec, "circle", 0)["encoding"]["tooltip"]}
+
+    assert tips["Nova (new) price"]["format"].startswith("$")
+    assert tips["Margin rate"]["format"].endswith("%")
+    assert tips["New-product share"]["format"].endswith("%")
+
+
+def test_clicking_picks_a_candidate_by_its_index(spec):
+    (param,) = spec["params"]
+
+    assert param["name"] == view.PICK
+    assert param["select"] == {"type": "point", "fields": ["index"], "on": "click"}
+    ring = layer(spec, "point", 1)
+    assert ring["transform"] == [{"filter": {"param": view.PICK, "empty": False}}]
+
+
+def test_named_points_carry_their_candidate_index_or_none(spec, result):
+    rows = {row["label"]: row for row in data_of(spec, layer(spec, "point", 0))}
+
+    assert rows["Nash bargaining deal"]["index"] == result.nash.index
+    assert rows["Sales: Nova at 700"]["index"] == -1
+    assert rows["Sales: Nova at 700"]["lever_2"] == 700.0  # Nova's price column
+
+
+def test_a_picked_point_is_read_from_the_selection_event():
+    event = SimpleNamespace(selection={view.PICK: [{"index": 17}]})
+
+    assert view.picked_index(event, candidates=100) == 17
+    assert view.picked_index(SimpleNamespace(selection={view.PICK: []}), 100) is None
+    assert view.picked_index(SimpleNamespace(selection={}), 100) is None
+    assert view.picked_index(SimpleNamespace(selection={view.PICK: [{"index": 500}]}), 100) is None
+
+
+def test_the_plan_table_lists_the_moving_levers_beside_the_status_quo(result, launch):
+    table = view.plan_table(result, result.nash.index, launch)
+
+    assert list(table.columns) == ["Lever", "This plan", "Status quo"]
+    nova = table.set_index("Lever").loc["Nova (new) price"]
+    assert nova["Status quo"] == "600"
+    assert float(nova["This plan"].replace(",", "")) == result.plans.price[result.nash.index, 2]
+    assert "Analyser Pro kicker" not in set(table["Lever"])  # held, not negotiable
+
+
+def test_the_numbers_table_shows_each_figure_against_the_status_quo(result):
+    table = view.numbers_table(result, result.status_quo_index).set_index("Figure")
+
+    assert table.loc["Rep motivation", "vs status quo"] == "no change"
+    assert table.loc["Contribution", "This plan"].startswith("$")
+
+
+def test_lock_choices_become_the_engines_locks():
+    locks = view.engine_locks(
+        [
+            view.LockChoice("price.nova", "floor", 650.0),
+            view.LockChoice("price.pro", "ceiling", 1300.0),
+            view.LockChoice("margin_rate", "fixed", 0.06),
+        ]
+    )
+
+    assert locks == {
+        "price.nova": Lock.within(low=650.0),
+        "price.pro": Lock.within(high=1300.0),
+        "margin_rate": Lock.at(0.06),
+    }
+
+
+def test_percent_constraints_are_read_as_typed():
+    constraints = view.constraints_from(40.0, 12.0, 5_000_000.0, None)
+
+    assert constraints == Constraints(0.40, 0.12, 5_000_000.0, None)
+
+
+def test_the_negotiable_levers_are_named_with_their_products(launch):
+    levers = view.negotiable_levers(launch)
+
+    assert levers["price.nova"] == "Nova (new) price"
+    assert levers["kicker.nova"] == "Nova (new) kicker"
+    assert "kicker.pro" not in levers  # no negotiation range: the search holds it
+    assert "Analyser Pro kicker" in view.held_levers(launch)
+
+
+def test_the_comparison_puts_each_partys_utility_first(launch):
+    dear = with_values(launch, {"products.nova.price": 720.0, "metadata.name": "Dear Nova"})
+    frame = view.comparison_frame(view.comparison(launch, [dear]))
+
+    assert list(frame.columns) == ["", "Status quo", "Dear Nova"]
+    assert frame[""].iloc[0].startswith("Leadership utility")
+    assert frame[""].iloc[1].startswith("Reps' utility")
+    assert list(frame[""]).count("Rep motivation") == 0  # said once, as the reps' utility
+
+
+def test_the_working_scenario_is_marked_only_when_it_differs_from_the_status_quo(result, launch):
+    same = view.markers(result, result.nash, launch, launch, [])
+    moved = with_values(launch, {"products.nova.price": 640.0})
+    differs = view.markers(result, result.nash, launch, moved, [])
+
+    assert [m.kind for m in same].count("Working") == 0
+    assert [m.kind for m in differs].count("Working") == 1
+
+
+def test_download_names_are_safe_file_names():
+    assert view.download_name("Nova launch: Q3/Q4 ../../etc", "html") == (
+        "nova-launch-q3-q4-etc.html"
+    )
+
+
+def test_the_report_files_hold_the_agreed_plan_and_each_proposal(launch):
+    agreed = with_values(launch, {"products.nova.price": 640.0, "metadata.name": "Agreed plan"})
+    dear = with_values(launch, {"products.nova.price": 720.0, "metadata.name": "Dear <Nova>"})
+
+    html, markdown, yaml_text = view.report_files(agreed, launch, [dear])
+
+    assert "Agreed plan" in html and "Dear &lt;Nova&gt;" in html and "<script" not in html
+    assert "Agreed plan" in markdown
+    assert "price: 640.0" in yaml_text
+
+
+def test_proposal_plans_sit_where_their_own_evaluation_puts_them(result, launch):
+    proposal = with_values(launch, {"products.nova.price": 700.0})
+    marker = view.marker_for_scenario(proposal, "Sales proposal", "p")
+
+    assert marker.index == -1
+    assert np.allclose(marker.levers, lever_matrix(Plans.from_scenario(proposal))[0])
