@@ -13,7 +13,9 @@ object is built from it:
 - scalars are read with YAML 1.2 core rules rather than PyYAML's YAML 1.1 ones: only
   ``true``/``false`` are booleans (``no`` and ``on`` stay text), integers are decimal (``010``
   is 10, ``1:30`` is text), ``1e3`` is a number, dates stay text, and ``.inf``, ``.nan`` or a
-  number too large for a float are refused with the field named;
+  number too large for a float are refused with the field named, as is a non-zero number
+  closer to zero than ``SMALLEST_NUMBER`` (subnormal values such as 5e-324 turn the model's
+  logarithms and ratios into infinities);
 - then the schema (strict: no ``"12"`` for 12, no ``true`` for 1), with one message per
   problem naming the field path, what was found (shortened) and the fix.
 
@@ -57,6 +59,7 @@ MAX_DEPTH = 20  # a scenario nests 5 levels; libyaml crashes near 25,000, Python
 MAX_NODES = 5_000  # the largest scenario the schema allows holds about 1,600
 MAX_NUMBER_DIGITS = 30  # every bound in the schema is below 1e13
 MAX_PROBLEMS = 20
+SMALLEST_NUMBER = 1e-9  # smaller non-zero magnitudes are refused (no quantity here is that small)
 OLDEST_VERSION = 0
 
 _STR = "tag:yaml.org,2002:str"
@@ -307,6 +310,9 @@ for _tag, _pattern, _first in (
     _CoreResolver.add_implicit_resolver(_tag, re.compile(rf"^(?:{_pattern})\Z"), list(_first))
 
 
+_CORE_RESOLVER = _CoreResolver()
+
+
 class _GateLoader(Reader, Scanner, Parser, Composer, _CoreResolver):
     """PyYAML's pure-Python reader, scanner and parser, with a composer that refuses.
 
@@ -448,6 +454,12 @@ def _scalar(node: ScalarNode, loc: tuple[int | str, ...], problems: list[str]) -
                 "such as 1200 or 0.08"
             )
             return None
+        if 0.0 < abs(number) < SMALLEST_NUMBER:
+            problems.append(
+                f"{field_path(loc)}: {_short(text, 20)} is too close to zero to mean anything; "
+                f"write 0 or a number of at least {SMALLEST_NUMBER:g}"
+            )
+            return None
         return number
     return text
 
@@ -461,11 +473,22 @@ def _syntax_problem(error: yaml.MarkedYAMLError) -> str:
     return f"{where}not valid YAML ({_short(what, 160)}); fix the indentation or punctuation there"
 
 
-class _PlainDumper(yaml.SafeDumper):
-    """Writes every value in full: a shared object is never turned into an anchor and alias."""
+class _PlainDumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[misc]
+    """Writes every value in full: a shared object is never turned into an anchor and alias.
+
+    libyaml's emitter is used when present (writing is safe; only its parser is not trusted).
+    """
 
     def ignore_aliases(self, data: Any) -> bool:
         return True
+
+    def resolve(self, kind: type[Node], value: Any, implicit: tuple[bool, bool]) -> str:
+        """Quote text that either YAML 1.1 or this loader's 1.2 core rules would read as
+        something else (``no``, ``010``, ``1e3``, ``1.0e5``), so every reader gets text back."""
+        tag = super().resolve(kind, value, implicit)
+        if kind is ScalarNode and implicit[0] and tag == _STR:
+            return _CORE_RESOLVER.resolve(kind, value, implicit)
+        return tag
 
 
 # -- versions ---------------------------------------------------------------------------------

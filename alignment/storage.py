@@ -169,7 +169,7 @@ class LocalFolderStore:
         return stored
 
     def create(self, kind: Kind, scenario: Scenario) -> StoredScenario:
-        data = _checked_scenario_data(scenario)
+        data, scenario = _checked_scenario_data(scenario)
         for _ in range(20):
             now = datetime.now(UTC)
             key = f"{now:%Y%m%d-%H%M%S}-{secrets.token_hex(3)}"
@@ -178,20 +178,21 @@ class LocalFolderStore:
                 if os.path.lexists(path):
                     continue  # never overwrite; draw another key
                 stored = StoredScenario(key, scenario, 1, now)
-                self._write(path, _item_document(stored, data))
+                _cache_put(str(path), self._write(path, _item_document(stored, data)), stored)
                 return stored
         raise StorageError("could not find a free name to save under; try again in a second")
 
     def update(
         self, kind: Kind, key: str, scenario: Scenario, expected_revision: int
     ) -> StoredScenario:
-        data = _checked_scenario_data(scenario)
         path = self._item_path(kind, key)
         with self._locked(kind, key):
             current = self.get(kind, key)
             _require_revision(current, expected_revision)
+            # Checked inside the lock so a save that lost the race fails fast, without it.
+            data, scenario = _checked_scenario_data(scenario)
             stored = StoredScenario(key, scenario, current.revision + 1, datetime.now(UTC))
-            self._write(path, _item_document(stored, data))
+            _cache_put(str(path), self._write(path, _item_document(stored, data)), stored)
             return stored
 
     def delete(self, kind: Kind, key: str, expected_revision: int) -> None:
@@ -215,8 +216,8 @@ class LocalFolderStore:
         path = self._draft_path(draft_id)
         document = {
             "saved_at": datetime.now(UTC).isoformat(),
-            "scenario": _checked_scenario_data(scenario),
-            "baseline": _checked_scenario_data(baseline),
+            "scenario": _checked_scenario_data(scenario)[0],
+            "baseline": _checked_scenario_data(baseline)[0],
         }
         with _thread_lock(str(path)):
             self._write(path, document)
@@ -306,8 +307,7 @@ class LocalFolderStore:
             raise StorageError(
                 f"cannot read {what} ({error.strerror}); check the data folder's permissions"
             ) from None
-        signature = (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
-        return signature, raw
+        return _signature(info), raw
 
     def _parse(self, raw: bytes, what: str) -> dict[str, Any]:
         """The file's mapping, through the same gate as an uploaded scenario."""
@@ -319,8 +319,11 @@ class LocalFolderStore:
                 "restore it from a backup or delete the file"
             ) from None
 
-    def _write(self, path: Path, document: dict[str, Any]) -> None:
-        """Replace ``path`` with ``document`` atomically: readers see the old or the new file."""
+    def _write(self, path: Path, document: dict[str, Any]) -> tuple[int, ...]:
+        """Replace ``path`` with ``document`` atomically: readers see the old or the new file.
+
+        Returns the new file's signature (see :meth:`_read`).
+        """
         text = dump_data(document).encode("utf-8")
         path.parent.mkdir(parents=True, exist_ok=True)
         temp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
@@ -331,6 +334,7 @@ class LocalFolderStore:
                 handle.flush()
                 os.fsync(handle.fileno())
             os.replace(temp, path)
+            info = os.stat(path, follow_symlinks=False)
         except OSError as error:
             raise StorageError(
                 f"cannot save to {path.parent} ({error.strerror}); check free disk space and "
@@ -340,6 +344,7 @@ class LocalFolderStore:
             with contextlib.suppress(FileNotFoundError):
                 temp.unlink()
         _fsync_folder(path.parent)
+        return _signature(info)
 
 
 # Parsing YAML costs milliseconds and list() reads every item on each page view, so parsed items
@@ -364,17 +369,27 @@ def _cache_put(path: str, signature: tuple[int, ...], stored: StoredScenario) ->
             del _CACHE[next(iter(_CACHE))]
 
 
-def _checked_scenario_data(scenario: Scenario) -> dict[str, Any]:
-    """The scenario as plain data, refused now if it could not be read back later."""
+def _signature(info: os.stat_result) -> tuple[int, ...]:
+    return (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+
+
+def _checked_scenario_data(scenario: Scenario) -> tuple[dict[str, Any], Scenario]:
+    """The scenario as plain data and as it will read back, refused now if it could not.
+
+    The check is the round trip itself: the YAML that will be written goes through the same
+    gate as an uploaded file.
+    """
     data = scenario.model_dump(mode="json")
     try:
-        scenario_from_data(data, "scenario to save")
+        read_back = scenario_from_data(
+            parse_yaml(dump_data(data).encode("utf-8"), "scenario to save")
+        )
     except ScenarioError as error:
         raise StorageError(
             f"the scenario cannot be saved: {'; '.join(error.problems)[:300]}; "
             "fix it and save again"
         ) from None
-    return data
+    return data, read_back
 
 
 def _item_document(stored: StoredScenario, data: dict[str, Any]) -> dict[str, Any]:

@@ -9,6 +9,8 @@ import tracemalloc
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from alignment.scenario import Scenario
 from alignment.scenario_io import (
@@ -276,6 +278,16 @@ def test_non_finite_numbers_are_refused_with_the_field(text):
         parse_yaml(f"value: {text}\n".encode())
 
 
+@pytest.mark.parametrize("text", ["5e-324", "1e-300", "-1e-12"])
+def test_numbers_too_close_to_zero_to_mean_anything_are_refused(text):
+    with pytest.raises(ScenarioError) as refused:
+        load_scenario(edited("    reference_hours: 6000", f"    reference_hours: {text}"))
+    assert refused.value.problems == [
+        f"products[2].reference_hours: {text} is too close to zero to mean anything; write 0 "
+        "or a number of at least 1e-09"
+    ]
+
+
 def test_a_name_that_yaml_1_1_would_turn_into_false_stays_text():
     scenario = load_scenario(edited("  author: Workshop facilitator", "  author: no"))
     assert scenario.metadata.author == "no"
@@ -321,6 +333,19 @@ def test_a_dumped_scenario_reads_back_equal_and_never_uses_aliases():
     text = dump_scenario(widened)
     assert "&" not in text and "*" not in text
     assert load_scenario(text) == widened
+
+
+TRICKY_TEXT = ["1e3", "1.0e5", "no", "010", "2024-01-01", "1:30", ".inf", "~", "True", "+12", "-"]
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.sampled_from(TRICKY_TEXT) | st.text(min_size=1, max_size=200))
+def test_any_name_survives_a_save_and_load_as_the_same_text(name):
+    data = load_scenario(EXAMPLE).model_dump()
+    data["metadata"]["name"] = name
+    data["metadata"]["notes"] = name
+    scenario = Scenario.model_validate(data)
+    assert load_scenario(dump_scenario(scenario)) == scenario
 
 
 def test_save_scenario_writes_a_file_that_loads_back(tmp_path):

@@ -311,6 +311,14 @@ def test_a_scenario_that_could_not_be_read_back_is_not_saved(store, example):
     assert store.list("scenarios") == []
 
 
+def test_a_scenario_the_file_gate_would_refuse_is_not_saved(store, example):
+    data = example.model_dump()
+    data["products"][0]["reference_hours"] = 5e-324  # valid for the schema, refused in a file
+    with pytest.raises(StorageError, match="reference_hours"):
+        store.create("scenarios", Scenario.model_validate(data))
+    assert store.list("scenarios") == []
+
+
 def test_default_store_uses_the_data_dir_from_the_environment(tmp_path, monkeypatch):
     monkeypatch.setenv("ALIGNMENT_DATA_DIR", str(tmp_path / "elsewhere"))
     assert default_store().root == tmp_path / "elsewhere"
