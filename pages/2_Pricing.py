@@ -62,7 +62,6 @@ for start in range(0, len(scenario.products), 3):
                     curves[curves["product"] == product.id].assign(name=product.name),
                     names,
                     pd.DataFrame(markers, columns=["label", "price", "party", "span"]),
-                    (agreed.min, agreed.max) if agreed else None,
                 )
             )
 

@@ -67,8 +67,15 @@ def status_scale() -> alt.Scale:
 
 
 def show(chart: alt.TopLevelMixin) -> None:
-    """Draw ``chart`` at the full width of its column."""
-    st.altair_chart(chart, width="stretch")
+    """Draw ``chart`` at the full width of its column.
+
+    The spec is not validated against the Vega-Lite schema here: that costs more than building
+    the chart, on every rerun, and every builder's spec is validated in ``tests/test_charts.py``.
+    """
+    spec = chart.to_dict(validate=False)
+    # Altair's default theme sizes charts at 300 px; the column decides the width here.
+    spec.get("config", {}).get("view", {}).pop("continuousWidth", None)
+    st.vega_lite_chart(spec, width="stretch")
 
 
 def _axis_format(kind: str) -> str:
@@ -79,29 +86,30 @@ def _tooltip_format(kind: str) -> str:
     return {"money": D3_MONEY, "fraction": D3_PERCENT}.get(kind, ",.0f")
 
 
+# Large type for the back of the room; legends on top so charts fit narrow columns.
+_CONFIG = alt.Config(
+    axis=alt.AxisConfig(labelFontSize=13, titleFontSize=14, grid=True, gridOpacity=0.4),
+    legend=alt.LegendConfig(labelFontSize=13, titleFontSize=13, orient="top", symbolSize=120),
+    view=alt.ViewConfig(strokeWidth=0),
+)
+
+
 def _readable(chart: alt.TopLevelMixin, height: int = CHART_HEIGHT) -> alt.TopLevelMixin:
-    """Large type for the back of the room; legend on top so charts fit narrow columns."""
-    return (
-        chart.properties(height=height)
-        .configure_axis(labelFontSize=13, titleFontSize=14, grid=True, gridOpacity=0.4)
-        .configure_legend(labelFontSize=13, titleFontSize=13, orient="top", symbolSize=120)
-        .configure_view(strokeWidth=0)
-    )
+    """``chart`` with the shared configuration and a whole-chart ``height`` in pixels."""
+    return chart.properties(height=height, config=_CONFIG)
 
 
 def price_curve_chart(
     curve: pd.DataFrame,
     product_names: Sequence[str],
     markers: pd.DataFrame,
-    agreed_range: tuple[float, float] | None = None,
 ) -> alt.TopLevelMixin:
     """One product's market share against its price, with prices of interest marked.
 
     ``curve``: ``name``, ``price``, ``share`` (fraction) for one product. ``markers``: ``label``,
     ``price``, ``party`` (a key of :data:`PARTY_COLOURS`) and optionally ``span``: ``full``
     (default), ``lower`` or ``upper`` half of the chart, so two markers at one price both show
-    (e.g. the reps' price below, leadership's above). ``agreed_range`` shades the negotiation
-    range.
+    (e.g. the reps' price below, leadership's above).
     """
     top = float(curve["share"].max()) * 1.08
     spans = markers["span"] if "span" in markers else pd.Series("full", index=markers.index)
@@ -138,9 +146,9 @@ def price_curve_chart(
         alt.Chart(marks)
         .mark_rule(strokeWidth=3)
         .encode(
-            x="price:Q",
+            x=alt.X("price:Q"),
             y=alt.Y("y0:Q", scale=y_scale),
-            y2="y1:Q",
+            y2=alt.Y2("y1"),
             color=alt.Color(
                 "label:N",
                 title=None,
@@ -164,22 +172,7 @@ def price_curve_chart(
             ],
         )
     )  # fmt: skip
-    layers: list[alt.Chart] = []
-    if agreed_range is not None:
-        band = pd.DataFrame({"low": [agreed_range[0]], "high": [agreed_range[1]]})
-        layers.append(
-            alt.Chart(band)
-            .mark_rect(opacity=0.07, color="#000000")
-            .encode(
-                x="low:Q",
-                x2="high:Q",
-                tooltip=[
-                    alt.Tooltip("low:Q", title="Negotiation range from", format=D3_MONEY),
-                    alt.Tooltip("high:Q", title="to", format=D3_MONEY),
-                ],
-            )
-        )
-    chart = alt.layer(*layers, line, rules).resolve_scale(color="independent")
+    chart = alt.layer(line, rules).resolve_scale(color="independent")
     return _readable(chart, height=380)
 
 
@@ -211,12 +204,12 @@ def payout_curve_chart(
     quota = (
         alt.Chart(at_quota)
         .mark_rule(strokeDash=[6, 3], color="#555555")
-        .encode(x="attainment:Q", tooltip=[alt.Tooltip("label:N", title="Marker")])
+        .encode(x=alt.X("attainment:Q"), tooltip=[alt.Tooltip("label:N", title="Marker")])
     )
     quota_label = (
         alt.Chart(at_quota)
         .mark_text(align="left", baseline="bottom", dx=4, dy=-4, fontSize=13, color="#333333")
-        .encode(x="attainment:Q", y=alt.value(0), text="label:N")
+        .encode(x=alt.X("attainment:Q"), y=alt.YValue(0), text=alt.Text("label:N"))
     )
     levels = [{"label": "Target variable pay (OTE − base)", "pay": target_variable_pay}]
     if cap is not None:
@@ -225,7 +218,7 @@ def payout_curve_chart(
         alt.Chart(pd.DataFrame(levels))
         .mark_rule(strokeDash=[2, 3], color="#555555")
         .encode(
-            y="pay:Q",
+            y=alt.Y("pay:Q"),
             tooltip=[
                 alt.Tooltip("label:N", title="Marker"),
                 alt.Tooltip("pay:Q", title="Pay", format=D3_MONEY),
@@ -235,7 +228,7 @@ def payout_curve_chart(
     labels = (
         alt.Chart(pd.DataFrame(levels))
         .mark_text(align="left", dx=4, dy=-8, fontSize=13, color="#333333")
-        .encode(x=alt.value(0), y="pay:Q", text="label:N")
+        .encode(x=alt.XValue(0), y=alt.Y("pay:Q"), text=alt.Text("label:N"))
     )
     return _readable(alt.layer(line, quota, quota_label, level_rules, labels), height=340)
 
@@ -354,10 +347,10 @@ def scorecard_chart(card: pd.DataFrame) -> alt.TopLevelMixin:
     target = (
         alt.Chart(pd.DataFrame({"attainment": [1.0]}))
         .mark_rule(color="#222222", strokeWidth=2)
-        .encode(x="attainment:Q")
+        .encode(x=alt.X("attainment:Q"))
     )
     text = base.mark_text(align="left", dx=6, fontSize=14, color="#222222").encode(
-        x="attainment:Q", text="value_text:N"
+        x=alt.X("attainment:Q"), text=alt.Text("value_text:N")
     )
     return _readable(alt.layer(bars, target, text), height=60 * len(data) + 130)
 
