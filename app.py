@@ -2,6 +2,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from alignment import Scenario
 from workshop_ui import layout, library, state
 
 st.set_page_config(layout="wide", page_title="Overview · Alignment workshop")
@@ -19,9 +20,12 @@ AGENDA = (  # (page file, title, what the room does there)
 )
 
 
+def shipped() -> dict[str, Scenario]:
+    return {layout.plain(item.name): item.scenario for item in library.shipped_scenarios()}
+
+
 def load_shipped() -> None:
-    chosen = st.session_state["shipped_choice"]
-    state.load(next(s.scenario for s in library.shipped_scenarios() if s.name == chosen))
+    state.load(shipped()[st.session_state["shipped_choice"]])
 
 
 st.title("Pricing & commission alignment workshop")
@@ -41,9 +45,8 @@ with agenda:
 
 with picker:
     st.subheader("Scenario")
-    shipped = library.shipped_scenarios()
     st.selectbox(
-        "Start from a shipped scenario", [s.name for s in shipped], key="shipped_choice",
+        "Start from a shipped scenario", list(shipped()), key="shipped_choice",
         help="Loading replaces the working scenario and makes it the new status quo.",
     )  # fmt: skip
     st.button(

@@ -63,10 +63,12 @@ try:
 except StorageError as error:
     saved = []
     st.warning(f"The saved scenarios cannot be listed: {error}")
-entries = {f"Shipped: {s.name}": s.scenario for s in library.shipped_scenarios()}
+entries = {f"Shipped: {layout.plain(s.name)}": s.scenario for s in library.shipped_scenarios()}
 entries |= {
-    f"Saved: {s.scenario.metadata.name} ({s.scenario.metadata.author or 'no author'}, "
-    f"{s.saved_at:%d %b %H:%M})": s.scenario
+    f"Saved: {layout.plain(s.scenario.metadata.name)} "
+    f"({layout.plain(s.scenario.metadata.author) or 'no author'}, {s.saved_at:%d %b %H:%M})": (
+        s.scenario
+    )
     for s in saved
 }
 with library_column, st.container(border=True):

@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 import streamlit as st
 
 from alignment import Scenario, ScenarioError, load_scenario
+from alignment.safe_text import download_name as safe_download_name
+from alignment.safe_text import markdown_literal, plain_text
 from workshop_ui import explain, model, state
 from workshop_ui.formatting import Kind, delta, format_value
-
-try:  # the model package's escaping, where it has one
-    from alignment.safe_text import download_name as _download_name
-    from alignment.safe_text import markdown_literal as _markdown_literal
-except ImportError:  # pragma: no cover - depends on the installed model package
-    _markdown_literal = _download_name = None
 
 # Streamlit's wide layout keeps 5rem either side; at 1280 px that costs the charts a sixth of
 # the width, so pages use less.
@@ -136,29 +131,21 @@ def show_problems(header: str, problems: list[str]) -> None:
 
 
 def literal(text: str) -> str:
-    """``text`` escaped so Markdown shows it exactly as typed (no links, colours, LaTeX)."""
-    if _markdown_literal is not None:
-        return _markdown_literal(text)
-    # CommonMark lets a backslash escape any ASCII punctuation; that also disarms Streamlit's
-    # :colour[...] and :icon: directives and $LaTeX$.
-    return "".join(f"\\{c}" if c in _ASCII_PUNCTUATION else c for c in text)
-
-
-_ASCII_PUNCTUATION = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
+    """``text`` as Markdown that shows exactly as typed (no links, colours, LaTeX or icons)."""
+    return markdown_literal(text)
 
 
 def user_text(text: str, *, strong: bool = False) -> None:
     """Show text someone typed (a scenario name, notes) exactly as typed."""
-    if _markdown_literal is None:
-        st.text(text)
-        return
-    shown = _markdown_literal(text)
+    shown = markdown_literal(text)
     st.markdown(f"**{shown}**" if strong and shown else shown)
+
+
+def plain(text: str) -> str:
+    """``text`` for a plain-text label (select boxes): no control characters, bounded length."""
+    return plain_text(text, 200)
 
 
 def download_name(scenario: Scenario) -> str:
     """A safe file name for the scenario's YAML, made from its name: ``nova-launch.yaml``."""
-    if _download_name is not None:
-        return _download_name(scenario.metadata.name, "yaml")
-    slug = re.sub(r"[^a-z0-9]+", "-", scenario.metadata.name.lower()).strip("-")[:60]
-    return f"{slug or 'scenario'}.yaml"
+    return safe_download_name(scenario.metadata.name, ".yaml")
