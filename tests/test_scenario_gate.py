@@ -191,6 +191,12 @@ def test_thousands_of_values_are_refused():
     assert_refused_cheaply(many, f"more than {MAX_NODES:,} values")
 
 
+def test_the_slowest_file_to_read_a_near_cap_mix_of_values_and_text_is_still_quick():
+    values = "a: [" + "0, " * (MAX_NODES - 10) + "]\n"
+    text = "b: " + "y" * (MAX_FILE_BYTES - len(values) - 10) + "\n"
+    assert_refused_cheaply(values + text, "a: unknown field", "b: unknown field")
+
+
 def test_a_huge_name_is_refused_and_the_message_quotes_only_its_start():
     problems = assert_refused_cheaply(
         edited("  author: Workshop facilitator", "  author: " + "x" * 200_000),

@@ -263,6 +263,37 @@ def test_concurrent_read_modify_write_loses_no_update(store, example):
     assert files_in(store.root / "scenarios") == [f"{created.key}.yaml"]
 
 
+def _count_up(root: str, key: str, rounds: int, example: Scenario) -> None:
+    store = LocalFolderStore(Path(root))
+    for _ in range(rounds):
+        while True:
+            current = store.get("scenarios", key)
+            count = int(current.scenario.metadata.name) + 1
+            try:
+                store.update("scenarios", key, renamed(example, str(count)), current.revision)
+                break
+            except ConflictError:
+                continue
+
+
+def test_concurrent_processes_lose_no_update(store, example):
+    processes, rounds = 3, 15
+    created = store.create("scenarios", renamed(example, "0"))
+    context = multiprocessing.get_context("fork")
+    workers = [
+        context.Process(target=_count_up, args=(str(store.root), created.key, rounds, example))
+        for _ in range(processes)
+    ]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=120)
+    assert [worker.exitcode for worker in workers] == [0] * processes
+    final = store.get("scenarios", created.key)
+    assert final.scenario.metadata.name == str(processes * rounds)
+    assert final.revision == 1 + processes * rounds
+
+
 def test_two_store_objects_on_one_folder_share_the_locks(tmp_path, example):
     first, second = LocalFolderStore(tmp_path), LocalFolderStore(tmp_path)
     created = first.create("scenarios", example)
