@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
+import altair as alt
 import numpy as np
+import pandas as pd
 import pytest
+from altair.utils.schemapi import SchemaValidationError
 
 from alignment import Plans
 from alignment.compromise import Constraints, Lock, lever_matrix, search
@@ -47,7 +50,12 @@ def _mark(lay: dict) -> str:
 
 
 def data_of(spec, lay) -> list[dict]:
-    return spec["datasets"][lay["data"]["name"]]
+    """The rows a layer draws: its own data, or the chart's, through a plain field filter."""
+    rows = spec["datasets"][lay.get("data", spec["data"])["name"]]
+    for step in lay.get("transform", []):
+        if isinstance(step.get("filter"), str) and step["filter"].startswith("datum."):
+            rows = [row for row in rows if row[step["filter"].removeprefix("datum.")]]
+    return rows
 
 
 def test_every_candidate_is_drawn_faint_with_failing_ones_fainter(spec, result):
@@ -64,8 +72,8 @@ def test_the_frontier_is_a_line_through_the_frontier_plans_in_leadership_order(s
     rows = data_of(spec, line)
 
     assert sorted(row["index"] for row in rows) == sorted(int(i) for i in result.frontier)
-    leadership = [row["leadership"] for row in rows]
-    assert leadership == sorted(leadership)
+    assert line["encoding"]["order"]["field"] == "leadership"
+    assert line["mark"]["point"]["size"] > 0  # each frontier plan is a dot to hover
 
 
 def test_axes_name_each_party_and_its_unit(spec):
@@ -236,3 +244,15 @@ def test_proposal_plans_sit_where_their_own_evaluation_puts_them(result, launch)
 
     assert marker.index == -1
     assert np.allclose(marker.levers, lever_matrix(Plans.from_scenario(proposal))[0])
+
+
+def test_the_frontier_chart_is_checked_against_the_schema_when_built():
+    chart = view.CheckedLayerChart(
+        layer=[alt.Chart().mark_point().encode(x="a:Q")],
+        data=pd.DataFrame({"a": [1.0]}),
+        height="as tall as it likes",
+    )
+    assert isinstance(chart.to_dict(), dict)  # later conversions trust the first check
+
+    with pytest.raises(SchemaValidationError):
+        chart.checked()

@@ -110,6 +110,7 @@ def test_saving_the_working_scenario_as_a_proposal_stores_and_lists_it(store):
         "Nova at 650, kicker 25", "Dana", "sales", "Reps need margin.",
     )  # fmt: skip
     assert_allclose(plan_levers(saved.scenario), plan_levers(working(app)))
+    assert app.text_input(key="proposal_title").value == ""  # ready for the next one
     listed = table_with(app, "Rationale")
     assert list(listed["Title"]) == ["Nova at 650, kicker 25"]
     assert "On the table (1)" in [s.value for s in app.subheader]

@@ -423,15 +423,18 @@ def frontier_chart(
     points that are not candidates (index −1) show but select nothing.
     """
     cloud_data = candidate_frame(result) if candidates is None else candidates
-    frontier = cloud_data.iloc[result.frontier].sort_values(["leadership", "reps"])
+    on_frontier = np.zeros(len(cloud_data), dtype=bool)
+    on_frontier[result.frontier] = True
     points = marker_frame(result, markers)
     kinds = [k for k in POINT_COLOURS if k in {CANDIDATE, FRONTIER, *points["kind"]}]
     colour, shape = _kind_scales(kinds)
     pick = alt.selection_point(name=PICK, fields=["index"], on="click", empty=False)
     x = alt.X("leadership:Q", title=X_TITLE, scale=alt.Scale(zero=False, nice=True))
     y = alt.Y("reps:Q", title=Y_TITLE, scale=alt.Scale(zero=False, nice=True))
+    # The candidates are the chart's one large dataset, shared by the cloud, the frontier
+    # (a filter) and the ring around a picked plan, so it is serialised once per draw.
     cloud = (
-        alt.Chart(cloud_data)
+        alt.Chart()
         .mark_circle(size=14, color=POINT_COLOURS[CANDIDATE])
         .encode(
             x=x, y=y,
@@ -441,15 +444,14 @@ def frontier_chart(
         .add_params(pick)
     )  # fmt: skip
     line = (
-        alt.Chart(frontier)
-        .mark_line(color=POINT_COLOURS[FRONTIER], strokeWidth=2.5, interpolate="linear")
-        .encode(x=x, y=y, order="leadership:Q")
-    )
-    dots = (
-        alt.Chart(frontier)
-        .mark_circle(size=40, color=POINT_COLOURS[FRONTIER])
-        .encode(x=x, y=y, tooltip=_tooltips(result, named=False))
-    )
+        alt.Chart()
+        .transform_filter("datum.frontier")
+        .mark_line(
+            color=POINT_COLOURS[FRONTIER], strokeWidth=2.5,
+            point=alt.OverlayMarkDef(size=40, color=POINT_COLOURS[FRONTIER], filled=True),
+        )
+        .encode(x=x, y=y, order="leadership:Q", tooltip=_tooltips(result, named=False))
+    )  # fmt: skip
     legend = alt.Legend(
         orient="bottom", direction="horizontal", columns=3, symbolSize=110, labelOffset=8,
         columnPadding=18, symbolStrokeWidth=2.5,
@@ -470,18 +472,40 @@ def frontier_chart(
         )
     )
     ring = (
-        alt.Chart(cloud_data)
+        alt.Chart()
         .transform_filter(pick)
         .mark_point(size=700, color="#111827", strokeWidth=2.5, filled=False)
         .encode(x=x, y=y)
     )
-    return (
-        alt.layer(cloud, line, dots, named, ring)
+    chart = (
+        CheckedLayerChart(
+            layer=[cloud, line, named, ring], data=cloud_data.assign(frontier=on_frontier)
+        )
         .properties(height=height)
         .configure_axis(labelFontSize=13, titleFontSize=14, grid=True, gridOpacity=0.4)
         .configure_legend(labelFontSize=13, labelLimit=260)
         .configure_view(strokeWidth=0)
     )
+    return chart.checked()
+
+
+class CheckedLayerChart(alt.LayerChart):
+    """A layered chart checked against the Vega-Lite schema once, when it is built.
+
+    Streamlit converts a chart to a spec on every rerun, and Altair re-validates the whole
+    spec each time: most of a rerun's cost for this chart. The spec of a built chart cannot
+    change, so after :meth:`checked` the conversion skips validation.
+    """
+
+    def checked(self) -> CheckedLayerChart:
+        sample = self.copy(deep=False)
+        if isinstance(sample.data, pd.DataFrame):
+            sample.data = sample.data.head(20)  # the spec, not the rows, is what is checked
+        sample.to_dict(validate=True)
+        return self
+
+    def to_dict(self, validate: bool = False, **kwargs):  # type: ignore[override]
+        return super().to_dict(validate=validate, **kwargs)
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
@@ -597,6 +621,9 @@ def _save_proposal(store: Store) -> None:
         return
     s["proposal_outcome"] = ("saved", [saved.scenario.metadata.name])
     s["proposal_opened"] = (saved.key, saved.revision)
+    # Saved: empty the form for the next proposal (a refused one keeps what was typed).
+    for key in ("proposal_title", "proposal_rationale"):
+        s[key] = ""
 
 
 def proposal_form(store: Store) -> None:
