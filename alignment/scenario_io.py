@@ -183,11 +183,12 @@ def scenario_from_data(data: Any, name: str = "scenario") -> Scenario:
         return Scenario.model_validate(data)
     except ValidationError as error:
         errors = error.errors(include_url=False)
-        problems = [_problem(item) for item in errors[: MAX_PROBLEMS + 1]]
-        problems += [""] * (len(errors) - len(problems))  # counted, not formatted
+        total = len(errors)
+        problems = [_renamed(_problem(item), renames) for item in errors[: MAX_PROBLEMS + 1]]
     except (TypeError, ValueError, RecursionError, OverflowError) as error:
+        total = 1
         problems = [f"cannot be read as a scenario: {_short(str(error), 200)}"]
-    raise ScenarioError(_capped([_renamed(p, renames) for p in problems]), name)
+    raise ScenarioError(_capped(problems, total), name)
 
 
 def validation_problems(error: ValidationError) -> list[str]:
@@ -688,11 +689,15 @@ def _preview(value: Any, limit: int = 60) -> str:
     return f"a value of type {type(value).__name__}"
 
 
-def _capped(problems: list[str]) -> list[str]:
-    """The first ``MAX_PROBLEMS`` problems and how many more there are: enough to start fixing."""
-    if len(problems) <= MAX_PROBLEMS:
+def _capped(problems: list[str], total: int | None = None) -> list[str]:
+    """The first ``MAX_PROBLEMS`` problems and how many more there are: enough to start fixing.
+
+    ``total`` counts every problem when only the first few were formatted.
+    """
+    total = len(problems) if total is None else total
+    if total <= MAX_PROBLEMS:
         return problems
-    return [*problems[:MAX_PROBLEMS], f"… and {len(problems) - MAX_PROBLEMS:,} more problems"]
+    return [*problems[:MAX_PROBLEMS], f"… and {total - MAX_PROBLEMS:,} more problems"]
 
 
 def _short(text: str, limit: int) -> str:
