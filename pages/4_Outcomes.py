@@ -24,13 +24,15 @@ layout.headline_metrics(
 
 before, after = model.products(state.status_quo()), model.products(state.working())
 for row in (
-    (("share", "Market share", "fraction"), ("gross_margin", "Gross margin", "money")),
-    (("commission", "Commission paid", "money"), ("hours", "Selling hours", "hours")),
-):
-    for column, (field, title, kind) in zip(st.columns(2, gap="large"), row, strict=True):
+    (("share", "Market share", "fraction", "Share of segment"),
+     ("gross_margin", "Gross margin", "money", "Gross margin per period")),
+    (("commission", "Commission paid", "money", "Commission per period"),
+     ("hours", "Selling hours", "hours", "Hours per period")),
+):  # fmt: skip
+    for column, (field, title, kind, axis) in zip(st.columns(2, gap="large"), row, strict=True):
         with column:
             st.subheader(title)
-            charts.show(charts.comparison_chart(before, after, field, f"{title} per period", kind))
+            charts.show(charts.comparison_chart(before, after, field, axis, kind))
 
 st.subheader("Rep motivation")
 st.caption(

@@ -75,7 +75,11 @@ with library_column, st.container(border=True):
     st.subheader("Library")
     st.selectbox("Scenario", list(entries), key="library_choice")
     chosen = entries[st.session_state["library_choice"]]
-    st.caption(f"{len(saved)} saved in this workshop, {len(entries) - len(saved)} shipped.")
+    st.caption(
+        f"{len(saved)} saved in this workshop, {len(entries) - len(saved)} shipped."
+        if saved
+        else "Nothing saved in this workshop yet: save the working scenario to share it here."
+    )
     layout.user_text(chosen.metadata.description or "No description.")
     st.button(
         "Load as the new status quo", key="load_library", icon=":material/upload_file:",

@@ -328,12 +328,14 @@ def scorecard_chart(card: pd.DataFrame) -> alt.TopLevelMixin:
             ],
         }
     )
-    base = alt.Chart(data).encode(y=alt.Y("label:N", title=None, sort=list(data["label"])))
+    base = alt.Chart(data).encode(
+        y=alt.Y("label:N", title=None, sort=list(data["label"]), axis=alt.Axis(labelLimit=220))
+    )
     bars = base.mark_bar(height=28).encode(
         x=alt.X(
             "attainment:Q",
             title="Achieved, as a share of target",
-            axis=alt.Axis(format=D3_PERCENT_AXIS),
+            axis=alt.Axis(format=D3_PERCENT_AXIS, tickCount=8),
             scale=alt.Scale(domain=[0, max(1.6, float(data["attainment"].max()) * 1.05)]),
         ),
         color=alt.Color("status:N", title="Status", scale=status_scale()),

@@ -70,9 +70,10 @@ def headline_metrics(fields: tuple[Headline, ...] = HEADLINES, per_row: int = 5)
     """
     now = model.total(state.working())
     before = model.total(state.status_quo())
-    for start in range(0, len(fields), per_row):
-        row = fields[start : start + per_row]
-        for column, item in zip(st.columns(per_row), row, strict=False):
+    width = min(per_row, len(fields))
+    for start in range(0, len(fields), width):
+        row = fields[start : start + width]
+        for column, item in zip(st.columns(width), row, strict=False):
             change = delta(
                 now[item.field] - before[item.field],
                 item.kind,

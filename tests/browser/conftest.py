@@ -137,6 +137,14 @@ class Visit:
         tile = self.page.locator("[data-testid='stMetric']", has_text=label).first
         return tile.locator("[data-testid='stMetricValue']").inner_text()
 
+    def horizontal_overflow(self) -> int:
+        """How many pixels the main area is wider than the window (0: no sideways scrolling)."""
+        return self.page.evaluate(
+            "() => { const main = document.querySelector(\"[data-testid='stMain']\");"
+            " return Math.max(0, main.scrollWidth - main.clientWidth,"
+            " document.documentElement.scrollWidth - window.innerWidth); }"
+        )
+
     def screenshot(self, name: str) -> Path:
         """A full-page PNG: Streamlit scrolls inside its main area, so grow the view to fit."""
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)

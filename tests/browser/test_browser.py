@@ -29,6 +29,7 @@ def test_every_page_renders_without_an_exception_or_console_error(visit):
 
         exceptions = visit.page.locator("[data-testid='stException']")
         assert exceptions.count() == 0, f"{name}: {exceptions.first.inner_text()}"
+        assert visit.horizontal_overflow() == 0, f"{name} scrolls sideways at 1280 px"
         visit.screenshot(f"{index:02d}_{name.replace(' ', '_')}")
 
     assert visit.errors == []
