@@ -63,16 +63,23 @@ def team_payout(
     # Normalise on the quantiles themselves so a plan without accelerator or cap pays exactly
     # its plain commission (the analytic exp(−σ²/2) leaves a small discretisation bias).
     relative /= relative.mean()
-    rep_attainment = attainment[:, np.newaxis] * relative
-    plain_per_rep = (plain_commission / reps)[:, np.newaxis] * relative
-    above_quota = np.where(
-        rep_attainment > 1.0, 1.0 - 1.0 / np.maximum(rep_attainment, 1e-300), 0.0
-    )
-    pay = plain_per_rep * (1.0 - above_quota + accelerator * above_quota)
-    if cap is not None:
-        pay = np.minimum(pay, cap)
-    variable_pay = pay.mean(axis=1)
     plain_mean = plain_commission / reps
+    if accelerator == 1.0 and cap is None:
+        variable_pay = plain_mean.copy()  # exact: the quantiles average to 1
+    else:
+        # A rep selling r times the average earns p̄·(r + (accelerator − 1)·max(r − 1/A, 0)):
+        # plain commission on everything, the accelerator's extra on volume above quota.
+        quota_point = np.divide(
+            1.0, attainment, out=np.full_like(attainment, np.inf), where=attainment > 0
+        )
+        pay = relative - quota_point[:, np.newaxis]
+        np.maximum(pay, 0.0, out=pay)
+        pay *= accelerator - 1.0
+        pay += relative
+        pay *= plain_mean[:, np.newaxis]
+        if cap is not None:
+            np.minimum(pay, cap, out=pay)
+        variable_pay = pay.mean(axis=1)
     factor = np.divide(
         variable_pay, plain_mean, out=np.ones_like(variable_pay), where=np.abs(plain_mean) > 1e-12
     )

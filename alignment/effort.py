@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from alignment.demand import Demand, segment_sums, shares
+from alignment.demand import EFFORT_FLOOR, Demand, segment_sums, segment_totals, utility
 
 
 @dataclass(frozen=True)
@@ -20,17 +20,13 @@ class Allocation:
     iterations: int
 
 
-def hour_weights(
-    demand: Demand, value_per_unit: np.ndarray, share: np.ndarray
-) -> np.ndarray:
+def hour_weights(demand: Demand, value_per_unit: np.ndarray, share: np.ndarray) -> np.ndarray:
     """``e_i ∂V/∂e_i = γ_i M s_i (v_i − v̄)``, with ``v̄`` the share-weighted value in the segment."""
     segment_mean_value = segment_sums(value_per_unit * share, demand.same_segment)
     return demand.gamma * demand.segment_size * share * (value_per_unit - segment_mean_value)
 
 
-def value_of_mix(
-    demand: Demand, value_per_unit: np.ndarray, share: np.ndarray
-) -> np.ndarray:
+def value_of_mix(demand: Demand, value_per_unit: np.ndarray, share: np.ndarray) -> np.ndarray:
     """Total value of the units sold, ``Σ v_i M s_i``, per plan."""
     return (value_per_unit * demand.segment_size * share).sum(axis=-1)
 
@@ -43,53 +39,185 @@ def allocate_hours(
     team_hours: float,
     productivity: np.ndarray,
     *,
-    damping: float = 0.85,
+    damping: float = 1.0,
     tolerance: float = 1e-7,
     max_iterations: int = 300,
 ) -> Allocation:
     """Maximise ``Σ v_i u_i(e)`` subject to ``Σ e_i = H``, ``e ≥ 0``, for every plan at once.
 
     A damped fixed point ``e ← (1 − θ) e + θ H w⁺ / Σ w⁺`` on :func:`hour_weights`, started from
-    today's mix. Where it has not settled after ``max_iterations`` the best iterate is kept.
+    today's mix. A plan stops once no product's hours move by more than ``tolerance × H`` in
+    one step, so its answer does not depend on the other plans in the batch. Where a plan has
+    not settled after ``max_iterations`` its best iterate is kept.
 
     Parameters
     ----------
     value_per_unit : money (or score) per unit sold, ``(plans, products)``.
+    price : money per unit, ``(plans, products)``.
+    lead_gen : lead-generation spend, money per period, ``(plans, products)``.
+    team_hours : selling hours per period, ``H``.
     productivity : effective hours per selling hour (push content), ``(plans,)``.
+    damping : step size θ in (0, 1].
     """
-    plans = value_per_unit.shape[0]
-    reference_mix = demand.reference_hours / demand.reference_hours.sum()
-    hours = np.broadcast_to(team_hours * reference_mix, value_per_unit.shape).copy()
-    best_hours = hours.copy()
+    plans, products = value_per_unit.shape
+    # Work on (products, plans) arrays: with a handful of products and many plans, segment sums
+    # and per-plan reductions run an order of magnitude faster along the long plan axis.
+    batch = _Batch.start(demand, value_per_unit, price, lead_gen, productivity)
+    # exp() overflows above ~709; clip utilities only when some plan could get there.
+    most_hours = team_hours * max(1.0, 2.0 * damping)
+    clip = bool((batch.fixed + demand.gamma[:, np.newaxis] * np.log(most_hours)).max() > 700.0)
+    start = team_hours * demand.reference_hours / demand.reference_hours.sum()
+    hours = np.repeat(start[:, np.newaxis], plans, axis=1)
+    best_hours = hours
     best_value = np.full(plans, -np.inf)
+    result = np.empty((products, plans))
     converged = np.zeros(plans, dtype=bool)
-    step = productivity[:, np.newaxis]
+    done = np.zeros(plans, dtype=bool)  # settled plans still in the working arrays
+    weight_scale = (demand.gamma * demand.segment_size)[:, np.newaxis]
     iteration = 0
-    for iteration in range(1, max_iterations + 1):
-        share = shares(demand, price, hours * step, lead_gen)
-        current_value = value_of_mix(demand, value_per_unit, share)
+    while iteration < max_iterations and batch.active.size:
+        iteration += 1
+        share = batch.shares(demand, hours, clip)
+        value_share = batch.value * share
+        current_value = demand.segment_size @ value_share
         improved = current_value > best_value
-        best_value = np.where(improved, current_value, best_value)
-        best_hours[improved] = hours[improved]
+        np.copyto(best_value, current_value, where=improved)
+        best_hours = hours if improved.all() else np.where(improved, hours, best_hours)
 
-        weights = np.maximum(hour_weights(demand, value_per_unit, share), 0.0)
-        total_weight = weights.sum(axis=-1, keepdims=True)
-        has_gain = total_weight[:, 0] > 0
-        target = np.where(
-            has_gain[:, np.newaxis],
-            team_hours * weights / np.where(total_weight > 0, total_weight, 1.0),
-            hours,
-        )
-        updated = (1.0 - damping) * hours + damping * target
-        change = np.abs(updated - hours).max(axis=-1) / team_hours
-        hours = updated
-        converged = change < tolerance
-        if converged.all():
-            break
-    share = shares(demand, price, hours * step, lead_gen)
-    final_value = value_of_mix(demand, value_per_unit, share)
-    keep_final = converged | (final_value >= best_value)
-    hours = np.where(keep_final[:, np.newaxis], hours, best_hours)
+        weights = batch.value - segment_totals(demand, value_share)
+        weights *= share
+        weights *= weight_scale
+        np.maximum(weights, 0.0, out=weights)
+        total_weight = weights.sum(axis=0)
+        has_gain = total_weight > 0
+        step = _power_step(demand, batch, hours, share, weights, total_weight, team_hours)
+        if not has_gain.all():
+            step[:, ~has_gain] = 0.0  # no product gains from an hour: stay put
+        settled = np.abs(step).max(axis=0) < tolerance * team_hours / damping
+        step *= damping
+        hours = hours + step  # a new array: best_hours may still hold the old one
+        newly = settled & ~done
+        if newly.any():
+            result[:, batch.active[newly]] = hours[:, newly]
+            converged[batch.active[newly]] = True
+            done |= newly
+            # Dropping settled plans copies every working array, so wait until it pays.
+            if done.mean() >= 0.25:
+                keep = ~done
+                batch = batch.take(keep)
+                hours, best_hours = hours[:, keep], best_hours[:, keep]
+                best_value, done = best_value[keep], done[keep]
+    pending = ~done
+    if batch.active.size and pending.any():
+        share = batch.shares(demand, hours, clip=True)
+        final_value = demand.segment_size @ (batch.value * share)
+        keep_final = final_value >= best_value
+        result[:, batch.active[pending]] = np.where(keep_final, hours, best_hours)[:, pending]
     # Exact budget: the damped update keeps Σe = H up to rounding; remove the rounding.
-    hours *= team_hours / hours.sum(axis=-1, keepdims=True)
-    return Allocation(hours=hours, converged=converged, iterations=iteration)
+    result *= team_hours / result.sum(axis=0)
+    return Allocation(
+        hours=np.ascontiguousarray(result.T), converged=converged, iterations=iteration
+    )
+
+
+# The power step's exponent 1 / (1 − γ(1 − 2s)) grows without bound as γ(1 − 2s) nears 1.
+MAX_STEP_EXPONENT = 3.0
+
+
+def _power_step(
+    demand: Demand,
+    batch: _Batch,
+    hours: np.ndarray,
+    share: np.ndarray,
+    weights: np.ndarray,
+    total_weight: np.ndarray,
+    team_hours: float,
+) -> np.ndarray:
+    """Move from ``hours`` towards ``e·(t / e)^κ`` (renormalised to H), ``(products, plans)``.
+
+    ``t = H w⁺ / Σ w⁺`` is the plain fixed-point target. A product's weight
+    ``γ M s (v − v̄)`` varies like ``e^ρ`` in its own hours, ``ρ = γ(1 − 2s)`` (its share
+    rises as ``γ(1 − s)``, its margin over the segment's mean value falls as ``γ s``), so the
+    plain iteration closes only ``1 − ρ`` of the gap in logs each step, overshooting when
+    ``ρ < 0``. Raising the step to ``κ = 1 / (1 − ρ)`` closes the own-hours part of the gap at
+    once; both iterations have the same fixed points.
+    """
+    log_hours = np.log(np.maximum(hours, batch.floor_hours))
+    # Plans where no hour gains anything give NaN here; the caller keeps their hours.
+    with np.errstate(divide="ignore", invalid="ignore"):
+        log_target = np.log(weights)  # −inf where an hour gains nothing: those go to 0
+        log_target += (np.log(team_hours) - np.log(total_weight))[np.newaxis, :]
+    gamma = demand.gamma[:, np.newaxis]
+    kappa = share * (2.0 * gamma)
+    np.subtract(gamma, kappa, out=kappa)  # own-hours exponent of the weight, γ(1 − 2s)
+    np.subtract(1.0, kappa, out=kappa)
+    np.maximum(kappa, 1.0 / MAX_STEP_EXPONENT, out=kappa)
+    np.divide(1.0, kappa, out=kappa)
+    log_target -= log_hours
+    log_target *= kappa
+    log_target += log_hours
+    # Normalise in logs so large exponents cannot overflow.
+    with np.errstate(invalid="ignore"):
+        log_target -= log_target.max(axis=0)
+    proposal = np.exp(log_target, out=log_target)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        proposal *= team_hours / proposal.sum(axis=0)
+    return np.subtract(proposal, hours, out=proposal)
+
+
+@dataclass(frozen=True)
+class _Batch:
+    """Per-plan constants of the allocation, ``(products, plans)``, for the plans still working."""
+
+    active: np.ndarray  # (plans,) index of each column in the caller's batch
+    value: np.ndarray  # value per unit
+    fixed: np.ndarray  # utility at one selling hour: α − βp + δ ln(1 + m/m̄) + γ ln(κ/ē)
+    floor: np.ndarray  # fewest hours the utility counts, so ln(e) stays finite
+    floor_hours: np.ndarray  # (products, 1) the same floor in selling hours at productivity 1
+
+    @classmethod
+    def start(
+        cls,
+        demand: Demand,
+        value_per_unit: np.ndarray,
+        price: np.ndarray,
+        lead_gen: np.ndarray,
+        productivity: np.ndarray,
+    ) -> _Batch:
+        shape = value_per_unit.shape
+        at_reference = utility(
+            demand, price, np.broadcast_to(demand.reference_hours, shape), lead_gen
+        )
+        productivity = np.broadcast_to(np.asarray(productivity, dtype=float), shape[:1])
+        reference = demand.reference_hours[:, np.newaxis]
+        gamma = demand.gamma[:, np.newaxis]
+        fixed = np.broadcast_to(at_reference, shape).T + gamma * np.log(productivity / reference)
+        return cls(
+            active=np.arange(shape[0]),
+            value=np.ascontiguousarray(value_per_unit.T, dtype=float),
+            fixed=np.ascontiguousarray(fixed),
+            floor=EFFORT_FLOOR * reference / productivity,
+            floor_hours=EFFORT_FLOOR * reference,
+        )
+
+    def shares(self, demand: Demand, hours: np.ndarray, clip: bool) -> np.ndarray:
+        """:func:`alignment.demand.shares` at ``hours`` selling hours, ``(products, plans)``."""
+        utility = np.maximum(hours, self.floor)
+        np.log(utility, out=utility)
+        utility *= demand.gamma[:, np.newaxis]
+        utility += self.fixed
+        if clip:
+            np.minimum(utility, 700.0, out=utility)
+        attraction = np.exp(utility, out=utility)
+        denominator = segment_totals(demand, attraction)
+        denominator += 1.0
+        return np.divide(attraction, denominator, out=attraction)
+
+    def take(self, keep: np.ndarray) -> _Batch:
+        return _Batch(
+            active=self.active[keep],
+            value=self.value[:, keep],
+            fixed=self.fixed[:, keep],
+            floor=self.floor[:, keep],
+            floor_hours=self.floor_hours,
+        )

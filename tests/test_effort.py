@@ -191,8 +191,37 @@ def test_allocator_that_stops_early_keeps_its_best_mix(launch):
     assert_allclose(stalled.hours.sum(), team_hours(launch))
 
 
+def documented_step(demand, pay, price, leads, total, hours, damping):
+    """One allocator step as docs/model.md states it, written out afresh on (plans, products)."""
+    share = shares(demand, price, hours, leads)
+    weights = np.maximum(hour_weights(demand, pay, share), 0)
+    target = total * weights / weights.sum(axis=1, keepdims=True)
+    kappa = 1 / np.maximum(1 - demand.gamma * (1 - 2 * share), 1 / 3)
+    floored = np.maximum(hours, 1e-9 * demand.reference_hours)
+    with np.errstate(divide="ignore"):
+        proposal = np.exp(np.log(floored) + kappa * (np.log(target) - np.log(floored)))
+    proposal *= total / proposal.sum(axis=1, keepdims=True)
+    return hours + damping * (proposal - hours)
+
+
+def test_allocator_steps_are_the_documented_power_steps(launch):
+    demand = calibrate(launch)
+    k = 50
+    base = Plans.from_scenario(launch)
+    price, leads = np.repeat(base.price, k, 0), np.repeat(base.lead_gen, k, 0)
+    pay = np.random.default_rng(42).uniform(0, 60, (k, 3))
+    total = team_hours(launch)
+    hours = np.broadcast_to(total * demand.reference_hours / demand.reference_hours.sum(), (k, 3))
+    for steps in (1, 2, 3):
+        hours = documented_step(demand, pay, price, leads, total, hours, 1.0)
+        result = allocate_hours(
+            demand, pay, price, leads, total, np.ones(k), max_iterations=steps, tolerance=0.0
+        )
+        assert_allclose(result.hours, hours, rtol=1e-9)
+
+
 def test_allocator_that_oscillates_returns_the_best_iterate_it_saw(launch):
-    # Plain and damped steps improve pay every time; over-relaxed ones (θ > 1) overshoot and
+    # The allocator's steps improve pay every time; over-relaxed ones (θ > 1) overshoot and
     # oscillate. Replay the iterates here and check the allocator hands back the best of them
     # rather than wherever it stopped.
     demand = calibrate(launch)
@@ -208,15 +237,10 @@ def test_allocator_that_oscillates_returns_the_best_iterate_it_saw(launch):
     def value(hours):
         return value_of_mix(demand, pay, shares(demand, price, hours, leads))
 
-    hours = np.broadcast_to(
-        total * demand.reference_hours / demand.reference_hours.sum(), pay.shape
-    )
+    hours = np.broadcast_to(total * demand.reference_hours / demand.reference_hours.sum(), (k, 3))
     seen = [value(hours)]
     for _ in range(steps):
-        weights = np.maximum(hour_weights(demand, pay, shares(demand, price, hours, leads)), 0)
-        hours = (1 - OVERSHOOT) * hours + OVERSHOOT * total * weights / weights.sum(
-            1, keepdims=True
-        )
+        hours = documented_step(demand, pay, price, leads, total, hours, OVERSHOOT)
         seen.append(value(hours))
     seen = np.array(seen)
     stopped_worse = seen[-1] < seen.max(axis=0) * (1 - 1e-9)

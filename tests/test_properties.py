@@ -31,7 +31,11 @@ PROPERTY_SETTINGS = settings(
 
 
 def positive(low, high):
-    return st.floats(low, high, allow_nan=False, allow_infinity=False)
+    """Floats in [low, high]; values too close to zero to mean anything become exactly 0."""
+    numbers = st.floats(low, high, allow_nan=False, allow_infinity=False)
+    if low <= 0 <= high:
+        numbers = numbers.map(lambda x: 0.0 if abs(x) < 1e-6 else x)
+    return numbers
 
 
 @st.composite
