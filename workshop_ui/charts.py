@@ -99,6 +99,18 @@ def _readable(chart: alt.TopLevelMixin, height: int = CHART_HEIGHT) -> alt.TopLe
     return chart.properties(height=height, config=_CONFIG)
 
 
+def _layered(*layers: alt.Chart, height: int, independent_colours: bool = False) -> alt.LayerChart:
+    """Layers as one chart with the shared configuration, built in one step: every chained
+    ``resolve_scale`` or ``properties`` call would copy the whole chart again."""
+    resolve = alt.Resolve(scale=alt.ScaleResolveMap(color="independent"))
+    return alt.LayerChart(
+        layer=list(layers),
+        height=height,
+        config=_CONFIG,
+        resolve=resolve if independent_colours else alt.Undefined,
+    )
+
+
 def price_curve_chart(
     curve: pd.DataFrame,
     product_names: Sequence[str],
@@ -172,8 +184,7 @@ def price_curve_chart(
             ],
         )
     )  # fmt: skip
-    chart = alt.layer(line, rules).resolve_scale(color="independent")
-    return _readable(chart, height=380)
+    return _layered(line, rules, height=380, independent_colours=True)
 
 
 def payout_curve_chart(
@@ -230,7 +241,7 @@ def payout_curve_chart(
         .mark_text(align="left", dx=4, dy=-8, fontSize=13, color="#333333")
         .encode(x=alt.XValue(0), y=alt.Y("pay:Q"), text=alt.Text("label:N"))
     )
-    return _readable(alt.layer(line, quota, quota_label, level_rules, labels), height=340)
+    return _layered(line, quota, quota_label, level_rules, labels, height=340)
 
 
 def grouped_bars(
@@ -354,7 +365,7 @@ def scorecard_chart(card: pd.DataFrame) -> alt.TopLevelMixin:
     text = base.mark_text(align="left", dx=6, fontSize=14, color="#222222").encode(
         x=alt.X("attainment:Q"), text=alt.Text("value_text:N")
     )
-    return _readable(alt.layer(bars, target, text), height=60 * len(data) + 130)
+    return _layered(bars, target, text, height=60 * len(data) + 130)
 
 
 def factor_chart(data: pd.DataFrame) -> alt.TopLevelMixin:
