@@ -45,10 +45,12 @@ def allocate_hours(
 ) -> Allocation:
     """Maximise ``Σ v_i u_i(e)`` subject to ``Σ e_i = H``, ``e ≥ 0``, for every plan at once.
 
-    A damped fixed point ``e ← (1 − θ) e + θ H w⁺ / Σ w⁺`` on :func:`hour_weights`, started from
-    today's mix. A plan stops once no product's hours move by more than ``tolerance × H`` in
-    one step, so its answer does not depend on the other plans in the batch. Where a plan has
-    not settled after ``max_iterations`` its best iterate is kept.
+    The fixed point ``e = H w⁺ / Σ w⁺`` of :func:`hour_weights`, reached from today's mix by
+    power steps ``e ← e + θ (e' − e)`` (see :func:`_power_step`); plans not settled after
+    ``POWER_STEPS`` continue with plain steps ``e ← e + 0.85 (H w⁺ / Σ w⁺ − e)``. A plan stops
+    once no product's hours move by more than ``tolerance × H`` in one step, so its answer does
+    not depend on the other plans in the batch. Where a plan has not settled after
+    ``max_iterations`` its best iterate is kept.
 
     Parameters
     ----------
@@ -90,11 +92,18 @@ def allocate_hours(
         np.maximum(weights, 0.0, out=weights)
         total_weight = weights.sum(axis=0)
         has_gain = total_weight > 0
-        step = _power_step(demand, batch, hours, share, weights, total_weight, team_hours)
+        if iteration <= POWER_STEPS:
+            theta = damping
+            step = _power_step(demand, batch, hours, share, weights, total_weight, team_hours)
+        else:
+            # The few plans power steps have not settled finish with plain damped steps.
+            theta = PLAIN_DAMPING
+            with np.errstate(divide="ignore", invalid="ignore"):
+                step = weights * (team_hours / total_weight) - hours
         if not has_gain.all():
             step[:, ~has_gain] = 0.0  # no product gains from an hour: stay put
-        settled = np.abs(step).max(axis=0) < tolerance * team_hours / damping
-        step *= damping
+        settled = np.abs(step).max(axis=0) < tolerance * team_hours / theta
+        step *= theta
         hours = hours + step  # a new array: best_hours may still hold the old one
         newly = settled & ~done
         if newly.any():
@@ -120,6 +129,10 @@ def allocate_hours(
     )
 
 
+# Plans still moving after this many power steps continue with plain damped fixed-point steps,
+# which are slower but settle where the power step keeps overshooting.
+POWER_STEPS = 60
+PLAIN_DAMPING = 0.85
 # The power step's exponent 1 / (1 − γ(1 − 2s)) grows without bound as γ(1 − 2s) nears 1.
 MAX_STEP_EXPONENT = 3.0
 
