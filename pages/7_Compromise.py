@@ -29,7 +29,7 @@ with list_column:
         st.info("No proposals yet. Save the working scenario as the first one.")
     else:
         st.dataframe(view.proposals_table(stored), hide_index=True, width="stretch",
-                     key="proposal_list")  # fmt: skip
+                     key="proposal_list", column_config=view.PROPOSAL_COLUMNS)  # fmt: skip
         with st.expander("Load, overwrite or delete a proposal"):
             view.manage_proposal(store, stored)
     by_key = {p.key: p for p in usable}

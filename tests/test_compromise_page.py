@@ -11,7 +11,7 @@ import pytest
 from numpy.testing import assert_allclose
 from streamlit.testing.v1 import AppTest
 
-from alignment import Plans, compromise
+from alignment import Plans, compromise, load_scenario
 from alignment.compromise import Constraints, lever_matrix
 from alignment.levers import with_values
 from alignment.storage import LocalFolderStore
@@ -330,3 +330,32 @@ def test_widgets_that_do_not_change_the_search_never_run_it_again(searches, stor
     assert len(searches) == 2
     assert set(searches[-1]) == {"price.nova"}
     assert not app.exception, app.exception
+
+
+def test_loading_another_scenario_searches_it_by_itself(searches):
+    saas = load_scenario(ROOT / "scenarios" / "saas_tiers_smb_enterprise.yaml")
+    app = open_page()
+    app.multiselect(key="lock_levers").select("price.nova").run()  # no Nova in the SaaS case
+
+    app.session_state["status_quo_scenario"] = saas
+    app.session_state["working_scenario"] = saas
+    app.run()
+
+    assert not app.exception, app.exception
+    assert len(searches) == 2
+    assert app.session_state["compromise_request"].working.product_ids == saas.product_ids
+    assert not any("changed since this search" in i.value for i in app.info)
+
+
+def test_another_seed_waits_for_the_button_and_then_draws_other_candidates(searches):
+    app = open_page()
+    first = suggested_deal(app)[0]
+
+    app.number_input(key="compromise_seed").set_value(7).run()
+    assert any("changed since this search" in i.value for i in app.info)
+    assert len(searches) == 1
+
+    app.button(key="compromise_search").click().run()
+    assert len(searches) == 2
+    second = suggested_deal(app)[0]
+    assert not np.array_equal(lever_matrix(first.plans)[5:50], lever_matrix(second.plans)[5:50])

@@ -54,7 +54,6 @@ ROLE_LABELS = {
     "marketing": "Marketing",
     "facilitator": "Facilitator",
 }
-RuleChoice = Literal["nash", "kalai_smorodinsky"]
 RULE_CHOICES: dict[str, str] = {
     "nash": "Nash bargaining (largest product of both gains)",
     "kalai_smorodinsky": "Kalai–Smorodinsky (equal share of each side's best gain)",
@@ -230,7 +229,7 @@ def run_search(request: SearchRequest) -> SearchResult:
     return cached_search(request.working_json, request.status_quo_json, request.locks, request.seed)
 
 
-@st.cache_resource(max_entries=6, show_spinner=False)
+@st.cache_resource(max_entries=4, show_spinner=False)
 def cached_search(
     working_json: str, status_quo_json: str, locks: tuple[LockChoice, ...], seed: int
 ) -> SearchResult:
@@ -253,7 +252,8 @@ def bargained(request: SearchRequest, constraints: Constraints, weight: float) -
     )  # fmt: skip
 
 
-@st.cache_resource(max_entries=32, show_spinner=False)
+# Each entry shares its search's arrays, so it keeps them alive: bound it like the searches.
+@st.cache_resource(max_entries=12, show_spinner=False)
 def _bargained(
     working_json: str,
     status_quo_json: str,
@@ -326,12 +326,6 @@ def candidate_frame(result: SearchResult) -> pd.DataFrame:
         }
     )
     return frame
-
-
-def frontier_frame(result: SearchResult) -> pd.DataFrame:
-    """The frontier's candidates, by leadership utility ascending (the line's order)."""
-    frame = candidate_frame(result).iloc[result.frontier]
-    return frame.sort_values(["leadership", "reps"]).reset_index(drop=True)
 
 
 @dataclass(frozen=True)
@@ -413,8 +407,7 @@ def frontier_chart(
     result: SearchResult,
     markers: Sequence[Marker],
     *,
-    candidates: pd.DataFrame | None = None,
-    height: int = 520,
+    height: int = 560,
 ) -> alt.LayerChart:
     """Leadership's utility against the reps': every candidate faint, the Pareto frontier as a
     line, and the named points (status quo, working, proposals, ideals, the deal) on top.
@@ -422,7 +415,7 @@ def frontier_chart(
     Clicking any point selects it (parameter :data:`PICK`, by candidate ``index``); named
     points that are not candidates (index −1) show but select nothing.
     """
-    cloud_data = candidate_frame(result) if candidates is None else candidates
+    cloud_data = candidate_frame(result)
     on_frontier = np.zeros(len(cloud_data), dtype=bool)
     on_frontier[result.frontier] = True
     points = marker_frame(result, markers)
@@ -508,7 +501,7 @@ class CheckedLayerChart(alt.LayerChart):
         return super().to_dict(validate=validate, **kwargs)
 
 
-@st.cache_resource(max_entries=16, show_spinner=False)
+@st.cache_resource(max_entries=12, show_spinner=False)
 def cached_chart(
     request: SearchRequest, constraints: Constraints, weight: float, found: tuple[Marker, ...]
 ) -> alt.LayerChart:
@@ -584,8 +577,8 @@ def download_name(name: str, extension: str) -> str:
 def proposal_label(item: StoredScenario) -> str:
     """``Title (author, role, 14:05)``: short enough for a chip, distinct for equal titles."""
     meta = item.scenario.metadata
-    who = ", ".join(x for x in (meta.author, ROLE_LABELS[meta.role]) if x)
-    return f"{meta.name} ({who}, {item.saved_at:%H:%M})"
+    who = ", ".join(x for x in (layout.plain(meta.author), ROLE_LABELS[meta.role]) if x)
+    return f"{layout.plain(meta.name)} ({who}, {item.saved_at:%H:%M})"
 
 
 def as_proposal(scenario: Scenario, title: str, author: str, role: str, rationale: str) -> Scenario:
@@ -658,15 +651,24 @@ def comparable(proposals: Sequence[StoredScenario], working: Scenario) -> list[S
     return [p for p in proposals if p.scenario.product_ids == working.product_ids]
 
 
+# Narrow columns for the short fields, so the rationale keeps room at 1280 px.
+PROPOSAL_COLUMNS = {
+    "Title": st.column_config.TextColumn(width="medium"),
+    "Author": st.column_config.TextColumn(width="small"),
+    "Role": st.column_config.TextColumn(width="small"),
+    "Rationale": st.column_config.TextColumn(width="large"),
+}
+
+
 def proposals_table(proposals: Sequence[StoredScenario]) -> pd.DataFrame:
     """One row per proposal: title, author, role and rationale, as typed."""
     return pd.DataFrame(
         [
             {
-                "Title": p.scenario.metadata.name,
-                "Author": p.scenario.metadata.author or "—",
+                "Title": layout.plain(p.scenario.metadata.name),
+                "Author": layout.plain(p.scenario.metadata.author) or "—",
                 "Role": ROLE_LABELS[p.scenario.metadata.role],
-                "Rationale": p.scenario.metadata.notes or "—",
+                "Rationale": layout.plain(p.scenario.metadata.notes) or "—",
             }
             for p in proposals
         ],
@@ -725,8 +727,12 @@ def manage_proposal(store: Store, proposals: Sequence[StoredScenario]) -> None:
         s["proposal_opened"] = opened = (key, item.revision)
         s.pop("proposal_pending", None)
     load, overwrite, delete = st.columns(3)
-    load.button("Load as working scenario", key="proposal_load", width="stretch",
-                on_click=state.set_working, args=(item.scenario,))  # fmt: skip
+    if item.scenario.product_ids == state.status_quo().product_ids:
+        load.button("Load as working scenario", key="proposal_load", width="stretch",
+                    on_click=state.set_working, args=(item.scenario,))  # fmt: skip
+    else:  # other products: nothing to compare it with but itself
+        load.button("Load as the new status quo", key="proposal_load", width="stretch",
+                    on_click=state.load, args=(item.scenario,))  # fmt: skip
     if overwrite.button("Overwrite with working", key="proposal_overwrite", width="stretch"):
         s["proposal_pending"] = ("overwrite", key)
     if delete.button("Delete", key="proposal_delete", width="stretch"):
@@ -832,8 +838,10 @@ def _widget_key(prefix: str, lever: str) -> str:
 def lock_controls(working: Scenario) -> list[LockChoice]:
     """A party locks levers: fixed at a value, or (prices) a floor or ceiling."""
     levers = negotiable_levers(working)
+    forget_missing("lock_levers", levers)  # another scenario may not have them
     chosen = st.multiselect(
-        "Locked levers", list(levers), format_func=levers.get, key="lock_levers",
+        "Locked levers", list(levers), format_func=lambda lever: layout.plain(levers[lever]),
+        key="lock_levers",
         placeholder="No locks",
         help="The search keeps a locked lever at the value you set. A price can also be a "
         "floor or a ceiling, e.g. leadership keeps the new product at or above a price.",
@@ -843,19 +851,19 @@ def lock_controls(working: Scenario) -> list[LockChoice]:
     for lever in chosen:
         unit = lever_unit(lever)
         scale = 100.0 if unit == "rate" else 1.0
-        mode_column, value_column = st.columns([3, 2])
+        label = layout.literal(levers[lever])
         mode: LockMode = "fixed"
         if unit == "money":
-            mode = mode_column.segmented_control(
-                levers[lever], list(LOCK_MODES), format_func=LOCK_MODES.get, default="fixed",
-                key=_widget_key("lock_mode", lever),
+            mode = st.segmented_control(
+                label, list(LOCK_MODES), format_func=LOCK_MODES.get, default="fixed",
+                key=_widget_key("lock_mode", lever), width="stretch",
             ) or "fixed"  # fmt: skip
-        else:
-            mode_column.markdown(f"{layout.literal(levers[lever])}: fixed at")
-        shown = value_column.number_input(
-            "Value" + (" (%)" if unit == "rate" else ""), value=round(values[lever] * scale, 6),
-            min_value=0.0, step=0.5 if unit == "rate" else 5.0,
-            key=_widget_key("lock_value", lever), label_visibility="visible",
+        shown = st.number_input(
+            f"{label}, locked at" + (" (%)" if unit == "rate" else ""),
+            value=round(values[lever] * scale, 6), min_value=0.0,
+            step=0.5 if unit == "rate" else 5.0, key=_widget_key("lock_value", lever),
+            format="%.2f" if unit == "rate" else "%.0f",
+            label_visibility="collapsed" if unit == "money" else "visible",
         )  # fmt: skip
         choices.append(LockChoice(lever, mode, float(shown) / scale))
     held = held_levers(working)
@@ -915,33 +923,55 @@ _ADOPTED = "compromise_adopted_json"
 
 def search_controls(
     working: Scenario, status_quo: Scenario, locks: Sequence[LockChoice]
-) -> SearchRequest | None:
-    """The search button; runs the first search by itself. Returns the request to show."""
+) -> SearchRequest:
+    """The search button and the sampler's seed; returns the search to show.
+
+    The first search runs by itself, and so does one after another scenario is loaded (a new
+    status quo or other products): the previous search cannot describe it. Otherwise a new
+    search waits for the button, and the page says when the shown one is out of date.
+    """
     s = st.session_state
-    wanted = SearchRequest.of(working, status_quo, locks, s.get("compromise_seed", DEFAULT_SEED))
-    button, note = st.columns([1, 3], vertical_alignment="center")
+    button, seed_column, note = st.columns([2, 1, 5], vertical_alignment="bottom")
     pressed = button.button(
         "Search for a compromise", key="compromise_search", type="primary",
         icon=":material/travel_explore:", width="stretch",
     )  # fmt: skip
-    if pressed or _REQUEST not in s:
-        s[_REQUEST] = wanted
+    seed = seed_column.number_input(
+        "Seed", min_value=0, max_value=2**31 - 1, value=DEFAULT_SEED, step=1,
+        key="compromise_seed",
+        help="Another seed draws other candidate plans; the same seed, the same plans.",
+    )  # fmt: skip
+    wanted = SearchRequest.of(working, status_quo, locks, int(seed))
+    shown: SearchRequest | None = s.get(_REQUEST)
+    if (
+        pressed
+        or shown is None
+        or shown.status_quo_json != wanted.status_quo_json
+        or shown.working.product_ids != working.product_ids
+    ):
+        s[_REQUEST] = shown = wanted
         s.pop(_ADOPTED, None)
-    request: SearchRequest = s[_REQUEST]
-    stale = request.locks != wanted.locks or request.status_quo_json != wanted.status_quo_json
-    stale |= working.model_dump_json() not in {request.working_json, s.get(_ADOPTED)}
+    stale = (shown.locks, shown.seed) != (wanted.locks, wanted.seed)
+    stale |= working.model_dump_json() not in {shown.working_json, s.get(_ADOPTED)}
     if stale:
         note.info(
-            "The working scenario, the status quo or the locks changed since this search: "
-            "press the button to search again.",
+            "The working scenario, the locks or the seed changed since this search: press "
+            "the button to search again.",
             icon=":material/update:",
         )
     else:
+        held = [lock.describe(_lever_label(shown, lock.lever), lever_unit(lock.lever))
+                for lock in shown.locks]  # fmt: skip
         note.caption(
-            f"{CANDIDATES:,} candidate plans sampled inside the negotiation bounds "
-            f"(seed {request.seed}), each evaluated for both parties."
+            f"{CANDIDATES:,} candidate plans sampled inside the negotiation bounds, each "
+            "evaluated for both parties."
+            + (" Locks: " + layout.literal("; ".join(held)) + "." if held else "")
         )
-    return request
+    return shown
+
+
+def _lever_label(request: SearchRequest, lever: str) -> str:
+    return {b.lever: b.label for b in lever_bounds(request.working)}[lever]
 
 
 def search_result(request: SearchRequest) -> SearchResult | None:
@@ -965,7 +995,7 @@ def markers(
     if working != status_quo:
         found.append(marker_for_scenario(working, WORKING, working.metadata.name))
     found += [
-        marker_for_scenario(p.scenario, proposal_kind(p.scenario), p.scenario.metadata.name)
+        marker_for_scenario(p.scenario, proposal_kind(p.scenario), proposal_label(p))
         for p in proposals
     ]
     if result.leadership_ideal is not None and result.reps_ideal is not None:
