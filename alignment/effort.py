@@ -12,6 +12,13 @@ import numpy as np
 
 from alignment.demand import EFFORT_FLOOR, Demand, segment_sums, segment_totals, utility
 
+# Plans still moving after this many power steps continue with plain damped fixed-point steps,
+# which are slower but settle where the power step keeps overshooting.
+POWER_STEPS = 60
+PLAIN_DAMPING = 0.85
+# The power step's exponent 1 / (1 − γ(1 − 2s)) grows without bound as γ(1 − 2s) nears 1.
+MAX_STEP_EXPONENT = 3.0
+
 
 @dataclass(frozen=True)
 class Allocation:
@@ -129,14 +136,6 @@ def allocate_hours(
     )
 
 
-# Plans still moving after this many power steps continue with plain damped fixed-point steps,
-# which are slower but settle where the power step keeps overshooting.
-POWER_STEPS = 60
-PLAIN_DAMPING = 0.85
-# The power step's exponent 1 / (1 − γ(1 − 2s)) grows without bound as γ(1 − 2s) nears 1.
-MAX_STEP_EXPONENT = 3.0
-
-
 def _power_step(
     demand: Demand,
     batch: _Batch,
@@ -184,7 +183,7 @@ class _Batch:
 
     active: np.ndarray  # (plans,) index of each column in the caller's batch
     value: np.ndarray  # value per unit
-    fixed: np.ndarray  # utility at one selling hour: α − βp + δ ln(1 + m/m̄) + γ ln(κ/ē)
+    fixed: np.ndarray  # utility at one selling hour: α − βp + δ ln(1 + m/m̄) + γ ln(prod./ē)
     floor: np.ndarray  # fewest hours the utility counts, so ln(e) stays finite
     floor_hours: np.ndarray  # (products, 1) the same floor in selling hours at productivity 1
 
