@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose
 
-from alignment import Plans, evaluate
+from alignment import Plans, effort, evaluate
 from alignment.demand import calibrate, shares
 from alignment.effort import allocate_hours, hour_weights, value_of_mix
 
@@ -256,3 +256,20 @@ def test_habit_blends_the_paid_for_mix_with_todays_mix(launch_data, build, habit
     todays = np.array([p.reference_hours for p in scenario.products])
     todays = team_hours(scenario) * todays / todays.sum()
     assert_allclose(outcomes.hours[0], (1 - habit) * outcomes.pay_hours[0] + habit * todays)
+
+
+def test_plain_damped_steps_for_stragglers_reach_the_same_mix(launch, monkeypatch):
+    # Plans the power steps leave moving finish with plain damped steps; from the first step
+    # they must land on the same fixed point, only more slowly.
+    demand = calibrate(launch)
+    k = 200
+    base = Plans.from_scenario(launch)
+    price, leads = np.repeat(base.price, k, 0), np.repeat(base.lead_gen, k, 0)
+    pay = np.random.default_rng(42).uniform(0, 60, (k, 3))
+    args = (demand, pay, price, leads, team_hours(launch), np.ones(k))
+    fast = allocate_hours(*args)
+    monkeypatch.setattr(effort, "POWER_STEPS", 0)
+    plain = allocate_hours(*args)
+    assert fast.converged.all() and plain.converged.all()
+    assert plain.iterations > fast.iterations
+    assert_allclose(plain.hours, fast.hours, atol=1e-5 * team_hours(launch))
