@@ -26,6 +26,11 @@ from workshop_ui.formatting import (
     format_value,
 )
 
+# Altair validates every object against the Vega-Lite schema as it is built, which costs more
+# than drawing the chart on every rerun. Each builder's finished spec is validated in
+# tests/test_charts.py instead (``to_dict()`` still validates whenever asked to).
+alt.utils.schemapi.disable_debug_mode()
+
 # Okabe–Ito, readable by colour-blind viewers, then Tableau for scenarios with many products.
 PRODUCT_PALETTE = (
     "#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442",
