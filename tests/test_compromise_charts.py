@@ -256,3 +256,20 @@ def test_the_frontier_chart_is_checked_against_the_schema_when_built():
 
     with pytest.raises(SchemaValidationError):
         chart.checked()
+
+
+def test_a_chart_shaped_like_a_checked_one_is_not_checked_again(monkeypatch):
+    def chart(height):
+        return view.CheckedLayerChart(
+            layer=[alt.Chart().mark_point().encode(x="a:Q")], data=pd.DataFrame({"a": [1.0]}),
+            height=height,
+        )  # fmt: skip
+
+    chart(300).checked(("test shape", 300))
+    checks = []
+    monkeypatch.setattr(alt.LayerChart, "to_dict", lambda self, **kw: checks.append(kw) or {})
+
+    chart(300).checked(("test shape", 300))
+    assert checks == []
+    chart(300).checked(("another shape", 300))
+    assert checks == [{"validate": True}]

@@ -13,10 +13,10 @@ the cached candidates through :func:`alignment.compromise.bargain`.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Hashable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Literal, get_args
+from typing import ClassVar, Literal, get_args
 
 import altair as alt
 import numpy as np
@@ -479,7 +479,9 @@ def frontier_chart(
         .configure_legend(labelFontSize=13, labelLimit=260)
         .configure_view(strokeWidth=0)
     )
-    return chart.checked()
+    # Everything in the spec but the rows follows from these: charts alike in them are alike.
+    shape_of_spec = (tuple(kinds), tuple(lever_columns(result).values()), height)
+    return chart.checked(shape_of_spec)
 
 
 class CheckedLayerChart(alt.LayerChart):
@@ -490,11 +492,22 @@ class CheckedLayerChart(alt.LayerChart):
     change, so after :meth:`checked` the conversion skips validation.
     """
 
-    def checked(self) -> CheckedLayerChart:
+    _checked_shapes: ClassVar[set[Hashable]] = set()
+
+    def checked(self, shape_of_spec: Hashable | None = None) -> CheckedLayerChart:
+        """Validate the spec (raising on a fault) unless a chart of the same ``shape_of_spec``
+        (everything but the data rows) has passed already.
+        """
+        if shape_of_spec is not None and shape_of_spec in self._checked_shapes:
+            return self
         sample = self.copy(deep=False)
         if isinstance(sample.data, pd.DataFrame):
             sample.data = sample.data.head(20)  # the spec, not the rows, is what is checked
         sample.to_dict(validate=True)
+        if shape_of_spec is not None:
+            if len(self._checked_shapes) > 256:
+                self._checked_shapes.clear()
+            self._checked_shapes.add(shape_of_spec)
         return self
 
     def to_dict(self, validate: bool = False, **kwargs):  # type: ignore[override]
