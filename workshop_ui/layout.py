@@ -84,9 +84,9 @@ def headline_metrics(fields: tuple[Headline, ...] = HEADLINES, per_row: int = 5)
                 format_value(now[item.field], item.kind),
                 delta=change.text,
                 delta_color=change.color,
-                delta_description="vs status quo" if change.color != "off" else None,
                 delta_arrow="auto" if change.color != "off" else "off",
-                help=explain.FIGURES.get(item.field),
+                help=f"{explain.FIGURES.get(item.field, '')} Below it: the change against the "
+                "status quo.",
                 border=True,
             )
 
