@@ -7,8 +7,6 @@ checks scenario files and exits 0 when all are valid, 2 otherwise, one line per 
 from __future__ import annotations
 
 import argparse
-import csv
-import io
 import json
 import math
 import sys
@@ -17,6 +15,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from alignment.evaluate import Outcomes, evaluate
+from alignment.safe_text import csv_safe, plain_text
 from alignment.scenario import Scenario
 from alignment.scenario_io import ScenarioError, load_scenario
 from alignment.tables import PRODUCT_COLUMNS, TOTAL_COLUMNS, product_table, scorecard, totals
@@ -26,8 +25,6 @@ EXIT_INVALID = 2
 FORMATS = ("table", "json", "csv")
 # Money figures that are per unit sold rather than per period.
 PER_UNIT = {"price", "commission_per_unit"}
-# A spreadsheet treats a cell starting with one of these as a formula.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 class CommandError(Exception):
@@ -78,31 +75,20 @@ def render_json(scenario: Scenario, outcomes: Outcomes) -> str:
 
 
 def render_csv(scenario: Scenario, outcomes: Outcomes) -> str:
-    """Per-product table; text cells that a spreadsheet would run as a formula are defused."""
-    table = product_table(scenario, outcomes).reset_index()
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(table.columns)
-    for row in table.itertuples(index=False):
-        writer.writerow([safe_cell(value) for value in row])
-    return buffer.getvalue()
-
-
-def safe_cell(value: Any) -> Any:
-    """Prefix ``'`` to text starting with ``= + - @``, tab or CR so spreadsheets show it as text."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
+    """Per-product table; text cells a spreadsheet would run as a formula get a leading ``'``."""
+    table = csv_safe(product_table(scenario, outcomes).reset_index())
+    return table.to_csv(index=False, lineterminator="\n")
 
 
 def render_table(scenario: Scenario, outcomes: Outcomes) -> str:
     """Per-product figures (one column per product) and the totals, each with its unit."""
     products = product_table(scenario, outcomes)
-    rows = [["Figure", *products["name"], "Unit"]]
+    rows = [["Figure", *(_terminal_text(name) for name in products["name"]), "Unit"]]
     for name, (label, unit) in PRODUCT_COLUMNS.items():
         shown = "money per unit" if name in PER_UNIT else unit
         rows.append([label, *(_format(v, shown) for v in products[name]), _unit_text(name, unit)])
-    lines = [f"Scenario: {scenario.metadata.name}", "", "Per product", *_aligned(rows), ""]
+    title = _terminal_text(scenario.metadata.name)
+    lines = [f"Scenario: {title}", "", "Per product", *_aligned(rows), ""]
     total_rows = [["Total", "Value", "Unit"]]
     for name, value in totals(outcomes).items():
         label, unit = TOTAL_COLUMNS[name]
@@ -184,7 +170,12 @@ def _report(error: CommandError, err: TextIO) -> None:
 
 
 def _one_line(text: str) -> str:
-    return " ".join(str(text).split())
+    return " ".join(plain_text(text).split())
+
+
+def _terminal_text(text: str) -> str:
+    """User text for a terminal: no control characters (escape codes), on one line."""
+    return _one_line(text)
 
 
 def _number(value: Any) -> Any:

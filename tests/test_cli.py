@@ -13,7 +13,7 @@ import pytest
 from numpy.testing import assert_allclose
 
 from alignment import dump_scenario, evaluate
-from alignment.cli import main, safe_cell
+from alignment.cli import main
 from alignment.tables import PRODUCT_COLUMNS, TOTAL_COLUMNS
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -79,7 +79,7 @@ def test_evaluate_csv_is_the_per_product_table(launch):
     assert float(rows[2]["hours"]) == pytest.approx(evaluate(launch).hours[0, 2])
 
 
-@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
+@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r", "|"])
 def test_csv_defuses_product_names_a_spreadsheet_would_run(launch_data, build, write, start):
     launch_data["products"][2]["name"] = f'{start}HYPERLINK("http://x.invalid","Nova")'
     path = write("hostile.yaml", dump_scenario(build(launch_data)))
@@ -90,10 +90,22 @@ def test_csv_defuses_product_names_a_spreadsheet_would_run(launch_data, build, w
     assert rows[0]["name"] == "Analyser Pro"
 
 
-def test_safe_cell_leaves_numbers_and_ordinary_text_alone():
-    assert safe_cell(-5.0) == -5.0
-    assert safe_cell("Nova (new)") == "Nova (new)"
-    assert safe_cell("-Nova") == "'-Nova"
+def test_csv_leaves_numbers_and_ordinary_names_alone(launch_data, build, write):
+    launch_data["products"][2]["unit_cost"] = 700  # Nova now loses money on every unit
+    path = write("loss.yaml", dump_scenario(build(launch_data)))
+    rows = list(csv.DictReader(io.StringIO(run("evaluate", path, "--format", "csv")[1])))
+    assert rows[2]["name"] == "Nova (new)"
+    assert float(rows[2]["gross_margin"]) < 0  # a number, not defused text
+
+
+def test_table_strips_terminal_escape_codes_from_names(launch_data, build, write):
+    launch_data["metadata"]["name"] = "Nova\x1b[2J\x1b[31m launch"
+    launch_data["products"][2]["name"] = "Nova\x07\x1b]0;owned\x07"
+    path = write("escapes.yaml", dump_scenario(build(launch_data)))
+    status, out, _ = run("evaluate", path)
+    assert status == 0
+    assert "\x1b" not in out and "\x07" not in out
+    assert "Scenario: Nova[2J[31m launch" in out
 
 
 def test_validate_says_ok_for_every_shipped_scenario():
