@@ -1062,6 +1062,8 @@ def frontier_section(
                      key="picked_numbers")  # fmt: skip
         if held:
             st.caption("Held as in the working scenario: " + layout.literal(", ".join(held)))
+        if picked is None:
+            return  # the deal: adopted below, with its explanation
         st.button(
             "Make this the working scenario", key="picked_adopt", width="stretch",
             icon=":material/input:", on_click=_adopt, args=(request, index, "picked"),

@@ -64,7 +64,7 @@ def test_propose_search_and_adopt_the_deal(visit):
     visit.screenshot("compromise")
 
 
-def test_hovering_shows_a_plan_and_clicking_loads_it_for_a_closer_look(visit):
+def test_hovering_shows_a_plan_and_a_clicked_plan_can_become_the_working_one(visit):
     page = visit.page
     open_compromise(visit)
     page.locator(CHART).scroll_into_view_if_needed()
@@ -87,5 +87,8 @@ def test_hovering_shows_a_plan_and_clicking_loads_it_for_a_closer_look(visit):
         break
 
     assert picked, "no candidate under any of the tried spots of the cloud"
-    assert_clean(visit)
     visit.screenshot("compromise_picked")
+    click(visit, "picked_adopt")
+    page.get_by_text("it is now the working scenario").first.wait_for(timeout=30_000)
+    assert "Picked plan" in page.locator("[data-testid='stSidebar']").inner_text()
+    assert_clean(visit)
