@@ -8,7 +8,14 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 
 SCHEMA_VERSION = 1
 
@@ -24,10 +31,27 @@ Money = Annotated[float, Field(ge=0.0, le=1e12)]
 Role = Literal["leadership", "sales", "marketing", "facilitator"]
 
 
+# No quantity in a scenario is meaningfully this small; subnormal values such as 5e-324 turn
+# the model's logarithms and ratios into infinities, so they are refused wherever they come from.
+SMALLEST_NUMBER = 1e-9
+
+
 class Frozen(BaseModel):
     model_config = ConfigDict(
         extra="forbid", strict=True, frozen=True, allow_inf_nan=False, validate_default=True
     )
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_vanishing_numbers(cls, value: object) -> object:
+        numbers = value.values() if isinstance(value, dict) else [value]
+        for number in numbers:
+            if isinstance(number, float) and 0.0 < abs(number) < SMALLEST_NUMBER:
+                raise ValueError(
+                    f"{number:g} is too close to zero to mean anything; "
+                    f"write 0 or a number of at least {SMALLEST_NUMBER:g}"
+                )
+        return value
 
 
 class Metadata(Frozen):
