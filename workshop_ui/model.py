@@ -16,7 +16,7 @@ from alignment.pricing import price_search_range
 from alignment.tables import cross_elasticity_table, product_table, scorecard, totals
 
 # Points per price curve on a chart; the price preferences use the model's finer grid.
-CURVE_POINTS = 81
+CURVE_POINTS = 41
 
 
 def outcomes(scenario: Scenario) -> Outcomes:
