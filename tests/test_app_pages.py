@@ -8,7 +8,7 @@ import pytest
 from streamlit.proto.Metric_pb2 import Metric as MetricProto
 from streamlit.testing.v1 import AppTest
 
-from workshop_ui import library
+from workshop_ui import layout, library
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = sorted(path.relative_to(ROOT).as_posix() for path in (ROOT / "pages").glob("*.py"))
@@ -54,6 +54,19 @@ def test_every_page_renders_without_an_exception(page):
 
     assert not app.exception, app.exception
     assert app.title, f"{page} shows no title"
+
+
+@pytest.mark.parametrize("shipped", library.shipped_scenarios(), ids=lambda item: item.path.stem)
+def test_every_page_works_for_every_shipped_scenario(shipped):
+    app = open_app()
+    app.selectbox(key="shipped_choice").set_value(layout.plain(shipped.name))
+    app.button(key="load_shipped").click().run()
+    assert working(app) == shipped.scenario
+
+    for page in PAGES:
+        app.switch_page(page).run()
+        assert not app.exception, f"{page}: {app.exception}"
+        assert not app.error, f"{page}: {app.error[0].value}"
 
 
 def test_the_overview_shows_the_headline_numbers_against_the_status_quo():
