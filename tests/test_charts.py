@@ -202,3 +202,15 @@ def test_charts_use_large_type_for_the_back_of_the_room(tables):
 
     assert spec["config"]["axis"]["labelFontSize"] >= 13
     assert spec["config"]["legend"]["labelFontSize"] >= 13
+
+
+def test_every_product_keeps_its_label_under_the_bars_when_there_are_many():
+    names = [f"Product {i}" for i in range(6)]
+    data = pd.DataFrame({"name": names * 2, "group": [STATUS_QUO] * 6 + [WORKING] * 6})
+    data["value"] = 1.0
+
+    spec = charts.grouped_bars(data, "Units", "units", (STATUS_QUO, WORKING)).to_dict()
+
+    (x,) = encodings(spec, "x")
+    assert x["axis"]["labelOverlap"] is False
+    assert x["axis"]["labelAngle"] != 0

@@ -83,6 +83,11 @@ def show(chart: alt.TopLevelMixin) -> None:
     st.vega_lite_chart(spec, width="stretch")
 
 
+def _product_axis(count: int) -> alt.Axis:
+    """Product names under bars: level while four fit, slanted beyond, never dropped."""
+    return alt.Axis(labelAngle=0 if count <= 4 else -30, labelLimit=160, labelOverlap=False)
+
+
 def _axis_format(kind: str) -> str:
     return {"money": D3_MONEY_SHORT, "fraction": D3_PERCENT_AXIS}.get(kind, ",.0f")
 
@@ -266,7 +271,7 @@ def grouped_bars(
         alt.Chart(data)
         .mark_bar()
         .encode(
-            x=alt.X("name:N", title=None, sort=names, axis=alt.Axis(labelAngle=0)),
+            x=alt.X("name:N", title=None, sort=names, axis=_product_axis(len(names))),
             xOffset=alt.XOffset("group:N", sort=list(groups)),
             y=alt.Y(
                 "value:Q", title=value_title, axis=alt.Axis(format=_axis_format(kind), tickCount=5)
