@@ -165,7 +165,7 @@ def test_the_scorecard_colours_each_goal_by_status_and_shows_value_against_targe
     assert colour_of(colour["scale"], "missed") == charts.STATUS_COLOURS["missed"]
 
 
-def test_the_budget_chart_gives_push_content_its_own_colour_after_the_products():
+def test_the_budget_chart_shows_funded_uses_in_their_own_colours():
     data = pd.DataFrame(
         [(STATUS_QUO, "Nova (new)", 300000.0), (STATUS_QUO, charts.PUSH_CONTENT, 100000.0)],
         columns=["group", "use", "spend"],
@@ -174,7 +174,8 @@ def test_the_budget_chart_gives_push_content_its_own_colour_after_the_products()
     spec = charts.budget_chart(data, NAMES).to_dict()
 
     (colour,) = encodings(spec, "color")
-    assert colour["scale"]["domain"] == [*NAMES, charts.PUSH_CONTENT]
+    assert colour["scale"]["domain"] == ["Nova (new)", charts.PUSH_CONTENT]  # only funded uses
+    assert colour_of(colour["scale"], "Nova (new)") == charts.product_colours(NAMES)["Nova (new)"]
     assert colour_of(colour["scale"], charts.PUSH_CONTENT) == charts.PUSH_CONTENT_COLOUR
     (x,) = encodings(spec, "x")
     assert x["axis"]["format"].startswith("$")

@@ -409,12 +409,15 @@ def budget_chart(data: pd.DataFrame, product_names: Sequence[str]) -> alt.TopLev
     """The marketing budget per scenario, stacked by use: lead generation per product, content.
 
     ``data``: ``group`` (``Status quo`` / ``Working``), ``use`` (a product name or
-    :data:`PUSH_CONTENT`), ``spend`` (money per period).
+    :data:`PUSH_CONTENT`), ``spend`` (money per period). Only uses with spend in either scenario
+    appear in the legend; each keeps its product colour.
     """
     colours = product_colours(product_names)
     colours[PUSH_CONTENT] = PUSH_CONTENT_COLOUR
-    uses = list(colours)
-    ordered = data.assign(order=data["use"].map({u: i for i, u in enumerate(uses)}))
+    funded = set(data.loc[data["spend"] > 0, "use"])
+    uses = [use for use in colours if use in funded] or [PUSH_CONTENT]
+    spent = data[data["use"].isin(uses)]
+    ordered = spent.assign(order=spent["use"].map({u: i for i, u in enumerate(uses)}))
     return _readable(
         alt.Chart(ordered)
         .mark_bar(height=34)
@@ -424,7 +427,8 @@ def budget_chart(data: pd.DataFrame, product_names: Sequence[str]) -> alt.TopLev
                     axis=alt.Axis(format=D3_MONEY_SHORT)),
             color=alt.Color(
                 "use:N", title="Spent on",
-                scale=alt.Scale(domain=uses, range=list(colours.values())),
+                scale=alt.Scale(domain=uses, range=[colours[use] for use in uses]),
+                legend=alt.Legend(columns=3, labelLimit=200),
             ),
             order=alt.Order("order:Q"),
             tooltip=[
@@ -433,5 +437,5 @@ def budget_chart(data: pd.DataFrame, product_names: Sequence[str]) -> alt.TopLev
                 alt.Tooltip("spend:Q", title="Spend", format=D3_MONEY),
             ],
         ),
-        height=240,
+        height=260,
     )  # fmt: skip
