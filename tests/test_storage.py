@@ -8,6 +8,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
 from alignment.scenario import Scenario
 from alignment.scenario_io import load_scenario
@@ -342,10 +343,10 @@ def test_a_scenario_that_could_not_be_read_back_is_not_saved(store, example):
     assert store.list("scenarios") == []
 
 
-def test_a_scenario_the_file_gate_would_refuse_is_not_saved(store, example):
+def test_a_vanishing_number_is_refused_before_it_can_reach_storage(store, example):
     data = example.model_dump()
-    data["products"][0]["reference_hours"] = 5e-324  # valid for the schema, refused in a file
-    with pytest.raises(StorageError, match="reference_hours"):
+    data["products"][0]["reference_hours"] = 5e-324  # would turn the model's logarithms infinite
+    with pytest.raises(ValidationError, match="reference_hours"):
         store.create("scenarios", Scenario.model_validate(data))
     assert store.list("scenarios") == []
 

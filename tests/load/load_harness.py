@@ -16,8 +16,11 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Coroutine
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from streamlit.proto.Common_pb2 import DoubleArray
 from streamlit.proto.WidgetStates_pb2 import WidgetState
@@ -164,7 +167,7 @@ def run_load(sessions: int = 30, changes: int = 5, data_dir: Path | None = None)
             # One session first, so imports and caches warmed by any first visitor are not
             # counted as growth caused by the crowd.
             warm_up = LoadReport(1, 1)
-            asyncio.run(one_session(base_url, sessions, 1, expected, warm_up))
+            _run_in_own_loop(one_session(base_url, sessions, 1, expected, warm_up))
             report.failures.extend(f"warm-up: {failure}" for failure in warm_up.failures)
             report.memory_before_mb = resident_mb(server.pid)
             started = time.perf_counter()
@@ -174,10 +177,20 @@ def run_load(sessions: int = 30, changes: int = 5, data_dir: Path | None = None)
                     *(one_session(base_url, i, changes, expected, report) for i in range(sessions))
                 )
 
-            asyncio.run(everyone())
+            _run_in_own_loop(everyone())
             report.wall_seconds = time.perf_counter() - started
             report.memory_after_mb = resident_mb(server.pid)
         finally:
             server.terminate()
             server.wait(timeout=20)
     return report
+
+
+def _run_in_own_loop(work: Coroutine[Any, Any, None]) -> None:
+    """Run ``work`` on a fresh event loop in its own thread.
+
+    The caller may already be inside an event loop (pytest with Playwright's sync API has one
+    running), where ``asyncio.run`` refuses to start.
+    """
+    with ThreadPoolExecutor(max_workers=1) as runner:
+        runner.submit(asyncio.run, work).result()
