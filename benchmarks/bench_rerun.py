@@ -81,7 +81,7 @@ def choose(key: str) -> Change:
 def changes() -> dict[str, Change]:
     """The control each page's benchmark moves; other pages get :func:`move_working_scenario`."""
     return {
-        "app.py": choose("shipped_choice"),
+        "pages/0_Overview.py": choose("shipped_choice"),
         "pages/1_Goals.py": set_widget(
             "slider", "goal_new_product_share_target", walk(12.0, 0.5, 1.0, 90.0)
         ),
@@ -98,8 +98,7 @@ def changes() -> dict[str, Change]:
 
 def bench_page(page: str, change: Change, n: int, warmup: int) -> dict[str, float]:
     app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
-    if page != "app.py":
-        app.switch_page(page).run()
+    app.switch_page(page).run()
     wall, cpu = [], []
     for i in range(warmup + n):
         change(app, i)
@@ -133,10 +132,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     os.environ.setdefault("ALIGNMENT_DATA_DIR", tempfile.mkdtemp(prefix="bench-workshop-"))
-    pages = args.page or [
-        "app.py",
-        *sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "pages").glob("*.py")),
-    ]
+    pages = args.page or sorted(
+        p.relative_to(ROOT).as_posix() for p in (ROOT / "pages").glob("*.py")
+    )
     per_page = changes()
     results = {
         page: bench_page(page, per_page.get(page) or move_working_scenario(), args.n, args.warmup)

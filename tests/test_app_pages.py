@@ -132,7 +132,7 @@ def test_an_invalid_upload_shows_every_problem_and_leaves_the_working_scenario_u
     app = open_app("pages/3_Commission_plan.py")
     app.number_input(key="kicker_nova").set_value(60.0).run()
     edited = working(app)
-    app.switch_page("app.py").run()
+    app.switch_page("pages/0_Overview.py").run()
     broken = library.DEFAULT_SCENARIO.read_text(encoding="utf-8")
     broken = broken.replace("reps: 40", "reps: -3").replace("price: 600", "price: cheap")
 
@@ -188,7 +188,7 @@ def test_a_refused_goal_change_names_the_field_and_keeps_the_scenario():
 def test_loading_a_shipped_scenario_resets_every_control():
     app = open_app("pages/3_Commission_plan.py")
     app.number_input(key="kicker_nova").set_value(60.0).run()
-    app.switch_page("app.py").run()
+    app.switch_page("pages/0_Overview.py").run()
 
     app.selectbox(key="shipped_choice").set_value(library.default_scenario().metadata.name)
     app.button(key="load_shipped").click().run()
