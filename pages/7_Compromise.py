@@ -1,13 +1,12 @@
 import streamlit as st
 
 from alignment.storage import default_store
-from workshop_ui import access, layout, state
 from workshop_ui import compromise_view as view
+from workshop_ui import layout, state
 
 st.set_page_config(layout="wide", page_title="Compromise · Alignment workshop")
 state.ensure_state()
 layout.sidebar()
-access.facilitator_panel()
 
 st.title("Compromise")
 st.caption(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 import os
 import threading
@@ -310,7 +311,7 @@ def test_drafts_round_trip_working_and_baseline(store, example):
     assert store.load_draft(draft_id) == (working, example)
     store.save_draft(draft_id, renamed(example, "later"), example)
     assert store.load_draft(draft_id)[0].metadata.name == "later"
-    assert files_in(store.root / "drafts") == [f"{draft_id}.yaml"]
+    assert files_in(store.root / "drafts") == [f"{draft_id}.json"]
 
 
 def test_a_missing_damaged_or_invalid_draft_loads_as_none(store, example):
@@ -318,7 +319,17 @@ def test_a_missing_damaged_or_invalid_draft_loads_as_none(store, example):
     assert store.load_draft("../../etc/passwd") is None
     draft_id = new_draft_id()
     store.save_draft(draft_id, example, example)
-    (store.root / "drafts" / f"{draft_id}.yaml").write_text("scenario: [", encoding="utf-8")
+    draft = store.root / "drafts" / f"{draft_id}.json"
+    draft.write_text('{"scenario": [', encoding="utf-8")
+    assert store.load_draft(draft_id) is None
+    draft.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    assert store.load_draft(draft_id) is None
+    tampered = example.model_dump(mode="json")
+    tampered["sales_team"]["reps"] = "forty"
+    draft.write_text(
+        json.dumps({"saved_at": "now", "scenario": tampered, "baseline": tampered}),
+        encoding="utf-8",
+    )
     assert store.load_draft(draft_id) is None
 
 

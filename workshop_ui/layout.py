@@ -9,7 +9,7 @@ import streamlit as st
 from alignment import Scenario, ScenarioError, load_scenario
 from alignment.safe_text import download_name as safe_download_name
 from alignment.safe_text import markdown_literal, plain_text
-from workshop_ui import explain, model, state
+from workshop_ui import access, explain, model, state
 from workshop_ui.formatting import Kind, delta, format_value
 
 # Streamlit's wide layout keeps 5rem either side; at 1280 px that costs the charts a sixth of
@@ -61,6 +61,30 @@ def sidebar() -> None:
             width="stretch",
             help="Undo every change since this scenario was loaded.",
         )
+        autosave_note()
+    access.facilitator_panel()
+    if state.was_restored():
+        st.toast("Welcome back: your working scenario was restored.", icon=":material/restore:")
+
+
+def autosave_note() -> None:
+    """Whether the working scenario is safe on the server, and how to get back to it."""
+    status = state.autosave_status()
+    if status is None:
+        return
+    if status.problem:
+        st.warning(
+            f"Not saved on the server: {status.problem}. Download the scenario from the "
+            "Scenarios page to keep your work.",
+            icon=":material/cloud_off:",
+        )
+        return
+    st.caption(
+        f":material/cloud_done: Saved {status.saved_at:%H:%M:%S} UTC. Reload or reopen this "
+        "page's address to carry on where you left off.",
+        help="Every change is saved on the workshop server under the id in the address bar "
+        "(?session=…). Bookmark the address to come back to this working scenario.",
+    )
 
 
 def headline_metrics(fields: tuple[Headline, ...] = HEADLINES, per_row: int = 5) -> None:
