@@ -1,6 +1,6 @@
 """Load test: N concurrent sessions over the websocket, a fixed number of price changes each.
 
-    .venv/bin/python benchmarks/load_test.py --sessions 30 --changes 5
+    .venv/bin/python benchmarks/load_test.py --sessions 30 --changes 5 [--think 5]
 
 Prints failures, state bleeds, rerun latency (median, p95) and server memory growth, then stops.
 """
@@ -20,8 +20,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sessions", type=int, default=30)
     parser.add_argument("--changes", type=int, default=5)
+    parser.add_argument(
+        "--think", type=float, default=0.0, help="seconds a person pauses between changes"
+    )
     args = parser.parse_args()
-    report = run_load(args.sessions, args.changes)
+    report = run_load(args.sessions, args.changes, think_seconds=args.think)
     print(report.summary())
     for line in (report.failures + report.bleeds)[:10]:
         print("  ", line)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import random
 import socket
 import statistics
 import subprocess
@@ -41,6 +42,7 @@ class LoadReport:
     memory_before_mb: float = 0.0
     memory_after_mb: float = 0.0
     wall_seconds: float = 0.0
+    think_seconds: float = 0.0
 
     @property
     def median_ms(self) -> float:
@@ -54,7 +56,8 @@ class LoadReport:
 
     def summary(self) -> str:
         return (
-            f"{self.sessions} sessions × {self.changes_per_session} price changes: "
+            f"{self.sessions} sessions × {self.changes_per_session} price changes"
+            f"{f' (think {self.think_seconds:g} s)' if self.think_seconds else ' (no pause)'}: "
             f"{len(self.failures)} failures, {len(self.bleeds)} state bleeds; rerun latency "
             f"median {self.median_ms:.0f} ms, p95 {self.p95_ms:.0f} ms over "
             f"{len(self.latencies)} reruns; server memory {self.memory_before_mb:.0f} → "
@@ -70,15 +73,17 @@ def free_port() -> int:
 
 
 def start_server(data_dir: Path, port: int) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "ALIGNMENT_DATA_DIR": str(data_dir)}
-    env.pop("ALIGNMENT_FACILITATOR_PASSCODE", None)
+    """The app as a hosted workshop runs it (``hosted/run.sh``), on loopback only."""
+    env = {
+        **os.environ,
+        "ALIGNMENT_DATA_DIR": str(data_dir),
+        "ALIGNMENT_FACILITATOR_PASSCODE": "load-test",
+        "PYTHON": sys.executable,
+        "ADDRESS": "127.0.0.1",
+        "PORT": str(port),
+    }
     server = subprocess.Popen(
-        [
-            sys.executable, "-m", "streamlit", "run", str(PROJECT / "app.py"),
-            "--server.headless", "true", "--server.port", str(port),
-            "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
-            "--server.fileWatcherType", "none",
-        ],
+        ["bash", str(PROJECT / "hosted" / "run.sh")],
         cwd=PROJECT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     deadline = time.monotonic() + 60
@@ -105,7 +110,12 @@ def price_for(session: int, change: int) -> float:
 
 
 async def one_session(
-    base_url: str, index: int, changes: int, expected_share: dict[float, str], report: LoadReport
+    base_url: str,
+    index: int,
+    changes: int,
+    expected_share: dict[float, str],
+    report: LoadReport,
+    think_seconds: float = 0.0,
 ) -> None:
     try:
         async with StreamlitSession(base_url) as session:
@@ -115,7 +125,10 @@ async def one_session(
                 return
             page = await session.switch_page(PRICING_PAGE)
             slider = find_widget(page, PRICE_KEY)
+            pause = random.Random(index)
             for change in range(changes):
+                if think_seconds:  # a person looks at the result before moving again
+                    await asyncio.sleep(think_seconds * pause.uniform(0.5, 1.5))
                 price = price_for(index, change)
                 result = await session.run(
                     {
@@ -140,8 +153,17 @@ async def one_session(
         report.failures.append(f"session {index}: {type(error).__name__}: {error}")
 
 
-def run_load(sessions: int = 30, changes: int = 5, data_dir: Path | None = None) -> LoadReport:
-    """Start the app, drive ``sessions`` concurrent sessions, stop the app, return the figures."""
+def run_load(
+    sessions: int = 30,
+    changes: int = 5,
+    data_dir: Path | None = None,
+    think_seconds: float = 0.0,
+) -> LoadReport:
+    """Start the app, drive ``sessions`` concurrent sessions, stop the app, return the figures.
+
+    With ``think_seconds`` 0 every session sends its next change the moment the last one is
+    drawn (a worst case); otherwise each waits 0.5–1.5 × that long first, as a person would.
+    """
     import tempfile
 
     sys.path.insert(0, str(PROJECT))
@@ -158,7 +180,7 @@ def run_load(sessions: int = 30, changes: int = 5, data_dir: Path | None = None)
     shares = evaluate(scenario, batch).new_product_share
     expected = {p: percent(float(s)) for p, s in zip(prices, shares, strict=True)}
 
-    report = LoadReport(sessions, changes)
+    report = LoadReport(sessions, changes, think_seconds=think_seconds)
     with tempfile.TemporaryDirectory() as scratch:
         port = free_port()
         server = start_server(data_dir or Path(scratch), port)
@@ -174,7 +196,10 @@ def run_load(sessions: int = 30, changes: int = 5, data_dir: Path | None = None)
 
             async def everyone() -> None:
                 await asyncio.gather(
-                    *(one_session(base_url, i, changes, expected, report) for i in range(sessions))
+                    *(
+                        one_session(base_url, i, changes, expected, report, think_seconds)
+                        for i in range(sessions)
+                    )
                 )
 
             _run_in_own_loop(everyone())
