@@ -32,14 +32,8 @@ def number(
     format: str = "%.0f", scale: float = 1.0, help: str | None = None, disabled: bool = False,
 ) -> None:  # fmt: skip
     """A number input for the field at ``path``; the bounds widen to hold the current value."""
-    read, write = _field(path, scale)
-    value = float(_prepare(key, read))
-    st.number_input(
-        label, key=key, min_value=min(float(min_value), value), step=float(step),
-        max_value=max(float(max_value), value), format=format, help=help, disabled=disabled,
-        on_change=_write, args=(key, read, write),
-    )  # fmt: skip
-    _show_error(key)
+    _numeric(st.number_input, key, path, label, min_value, max_value, step, format, scale, help,
+             disabled)  # fmt: skip
 
 
 def slider(
@@ -47,9 +41,17 @@ def slider(
     format: str = "%.0f", scale: float = 1.0, help: str | None = None, disabled: bool = False,
 ) -> None:  # fmt: skip
     """A slider for the field at ``path``; the bounds widen to hold the current value."""
+    _numeric(st.slider, key, path, label, min_value, max_value, step, format, scale, help,
+             disabled)  # fmt: skip
+
+
+def _numeric(
+    widget: Callable[..., Any], key: str, path: str, label: str, min_value: float,
+    max_value: float, step: float, format: str, scale: float, help: str | None, disabled: bool,
+) -> None:  # fmt: skip
     read, write = _field(path, scale)
     value = float(_prepare(key, read))
-    st.slider(
+    widget(
         label, key=key, min_value=min(float(min_value), value), step=float(step),
         max_value=max(float(max_value), value), format=format, help=help, disabled=disabled,
         on_change=_write, args=(key, read, write),
