@@ -17,6 +17,12 @@ SCENARIO_DIR = ROOT / "scenarios"
 DEFAULT_SCENARIO = SCENARIO_DIR / "launch_conflict.yaml"
 
 
+@pytest.fixture(autouse=True)
+def _own_workshop_folder(tmp_path_factory, monkeypatch):
+    """Nothing a test saves or autosaves lands in the project's own workshop_data folder."""
+    monkeypatch.setenv("ALIGNMENT_DATA_DIR", str(tmp_path_factory.mktemp("workshop_data")))
+
+
 @pytest.fixture(scope="session")
 def launch() -> Scenario:
     """The default scenario: Nova priced for share while reps are paid on margin."""
