@@ -82,7 +82,7 @@ st.dataframe(
     key="outcome_products",
     column_config={
         "name": "Product",
-        "price": st.column_config.NumberColumn("Price", format="$%.0f"),
+        "price": st.column_config.NumberColumn("Price", format="$%,.0f"),
         "share": st.column_config.NumberColumn(
             "Market share", format="%.1f%%", help=explain.FIGURES["share"]
         ),
