@@ -153,13 +153,17 @@ def parse_yaml(
         raise ScenarioError(_capped(problems), name)
     if data is None:
         raise ScenarioError(["file is empty; start from a file in scenarios/"], name)
+    _require_sections(data, name)
+    return data
+
+
+def _require_sections(data: Any, name: str) -> None:
     if not isinstance(data, dict):
         raise ScenarioError(
             [f"top level must be a mapping of sections (metadata, products, ...), "
              f"got {_preview(data)}"],
             name,
         )  # fmt: skip
-    return data
 
 
 def scenario_from_data(data: Any, name: str = "scenario") -> Scenario:
@@ -170,12 +174,7 @@ def scenario_from_data(data: Any, name: str = "scenario") -> Scenario:
     ScenarioError
         With one line per problem, each naming the field path and the fix.
     """
-    if not isinstance(data, dict):
-        raise ScenarioError(
-            [f"top level must be a mapping of sections (metadata, products, ...), "
-             f"got {_preview(data)}"],
-            name,
-        )  # fmt: skip
+    _require_sections(data, name)
     version_problems, data, renames = _migrated(data)
     if version_problems:
         raise ScenarioError(version_problems, name)
