@@ -3,38 +3,78 @@
 One small interface (:class:`Store`) with a local folder as the default implementation, so a
 deployment with several servers can put a database behind the same calls later.
 
-Every file the store writes is a YAML mapping ``{revision, saved_at, scenario}`` (drafts:
-``{saved_at, scenario, baseline}``), written atomically (temporary file in the same folder,
-fsync, rename) and read back through the same gate as an uploaded file
-(:func:`alignment.scenario_io.parse_yaml`), so a damaged or planted file can never reach the
-model. Item keys and draft ids are made by the store and checked against strict patterns; every
+Every file the store writes (see :mod:`alignment.storage_format`) is written atomically
+(temporary file in the same folder, fsync, rename; see :mod:`alignment.storage_files`) and read
+back through the same gate as an uploaded file, so a damaged or planted file can never reach
+the model. Item keys and draft ids are made by the store and checked against strict patterns; every
 path is resolved and must stay inside the store's root.
+
+Nothing is lost silently: a file that cannot be read is listed as unreadable (with the file and
+the fix) and logged, never skipped; an unreadable draft raises :class:`DraftUnreadableError`
+rather than passing for a missing one; and every failure of the file system becomes a
+:class:`StorageError` that names what failed and what to do.
 """
 
 from __future__ import annotations
 
 import contextlib
-import fcntl
-import json
+import errno
+import logging
 import os
 import re
 import secrets
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Literal, Protocol, get_args
+from typing import Literal, Protocol, get_args
 
 from alignment.scenario import Scenario
-from alignment.scenario_io import (
-    MAX_FILE_BYTES,
-    MAX_NODES,
-    ScenarioError,
-    dump_data,
-    parse_yaml,
-    scenario_from_data,
+from alignment.storage_files import (
+    NotAFileError,
+    Signature,
+    locked,
+    move_aside,
+    read_bounded,
+    remove,
+    thread_lock,
+    write_atomically,
 )
+from alignment.storage_format import (
+    MAX_STORED_BYTES,
+    ConflictError,
+    DraftUnreadableError,
+    Listing,
+    NotFoundError,
+    StorageError,
+    StoredScenario,
+    UnreadableError,
+    UnreadableItem,
+    checked_scenario_data,
+    draft_bytes,
+    draft_from_bytes,
+    item_bytes,
+    item_from_bytes,
+)
+
+__all__ = [
+    "KINDS",
+    "ConflictError",
+    "DraftUnreadableError",
+    "Kind",
+    "Listing",
+    "LocalFolderStore",
+    "NotFoundError",
+    "StorageError",
+    "Store",
+    "StoredScenario",
+    "UnreadableError",
+    "UnreadableItem",
+    "default_store",
+    "is_valid_draft_id",
+    "is_valid_key",
+    "new_draft_id",
+]
 
 Kind = Literal["scenarios", "proposals"]
 KINDS: tuple[str, ...] = get_args(Kind)
@@ -43,36 +83,16 @@ KEY_PATTERN = re.compile(r"[0-9]{8}-[0-9]{6}-[0-9a-f]{6}")
 DRAFT_ID_PATTERN = re.compile(r"[A-Za-z0-9_-]{22,64}")
 SUFFIX = ".yaml"
 DRAFTS = "drafts"
+UNREADABLE_DRAFTS = "unreadable"
 LOCKS = ".locks"
-# A stored file holds up to two scenarios plus a small header.
-MAX_STORED_BYTES = 2 * MAX_FILE_BYTES + 4096
-MAX_STORED_NODES = 2 * MAX_NODES + 100
 
-
-class StorageError(Exception):
-    """Saving or loading failed; the message says what went wrong and what to do."""
-
-
-class ConflictError(StorageError):
-    """Someone saved this item since you read it."""
-
-
-class NotFoundError(StorageError):
-    """No item with this key (it was never saved, or it has been deleted)."""
-
-
-@dataclass(frozen=True)
-class StoredScenario:
-    """A saved scenario with the bookkeeping the store needs to detect conflicting saves."""
-
-    key: str
-    scenario: Scenario
-    revision: int
-    saved_at: datetime
+_log = logging.getLogger(__name__)
 
 
 class Store(Protocol):
     def list(self, kind: Kind) -> list[StoredScenario]: ...
+
+    def listing(self, kind: Kind) -> Listing: ...
 
     def get(self, kind: Kind, key: str) -> StoredScenario: ...
 
@@ -87,6 +107,10 @@ class Store(Protocol):
     def save_draft(self, draft_id: str, scenario: Scenario, baseline: Scenario) -> None: ...
 
     def load_draft(self, draft_id: str) -> tuple[Scenario, Scenario] | None: ...
+
+    def has_draft(self, draft_id: str) -> bool: ...
+
+    def set_aside_draft(self, draft_id: str) -> str: ...
 
 
 def new_draft_id() -> str:
@@ -107,23 +131,12 @@ def default_store() -> LocalFolderStore:
     return LocalFolderStore(Path(os.environ.get("ALIGNMENT_DATA_DIR") or "workshop_data"))
 
 
-# All Streamlit sessions run in one process and may each hold their own LocalFolderStore on the
-# same root: flock alone does not order threads of one process reliably, so each item also
-# has a process-wide threading lock, keyed by its lock file's path.
-_THREAD_LOCKS: dict[str, threading.Lock] = {}
-_THREAD_LOCKS_GUARD = threading.Lock()
-
-
-def _thread_lock(name: str) -> threading.Lock:
-    with _THREAD_LOCKS_GUARD:
-        return _THREAD_LOCKS.setdefault(name, threading.Lock())
-
-
 class LocalFolderStore:
     """A :class:`Store` in a local folder.
 
-    Items live in ``<root>/<kind>/<key>.yaml``, drafts in ``<root>/drafts/<id>.yaml`` and lock
-    files in ``<root>/.locks/``.
+    Items live in ``<root>/<kind>/<key>.yaml``, drafts in ``<root>/drafts/<id>.json`` (those
+    that could not be read are set aside in ``<root>/drafts/unreadable/``) and lock files in
+    ``<root>/.locks/``.
     """
 
     def __init__(self, root: Path) -> None:
@@ -132,83 +145,84 @@ class LocalFolderStore:
     # -- items -------------------------------------------------------------------------------
 
     def list(self, kind: Kind) -> list[StoredScenario]:
-        """Every readable item of ``kind``, newest first; damaged or foreign files are skipped."""
+        """Every readable item of ``kind``, newest first (:meth:`listing` names the others)."""
+        return [*self.listing(kind).items]
+
+    def listing(self, kind: Kind) -> Listing:
+        """Every item of ``kind``: the readable newest first, and each unreadable one by file.
+
+        Files that are not items (notes, a save's temporary file) are left alone; a ``.yaml``
+        file under a name the store never gives is listed as unreadable, since it may hold work.
+        Each unreadable file is logged as a warning when it is first seen (or changes).
+        """
         folder = self._folder(kind)
-        items = []
         try:
-            names = sorted(entry.name for entry in os.scandir(folder))
+            with os.scandir(folder) as entries:
+                names = sorted(entry.name for entry in entries)
         except FileNotFoundError:
-            return []
+            return Listing()
         except OSError as error:
-            raise StorageError(
-                f"cannot list the {kind} folder ({error.strerror}); "
-                f"check that {folder} exists and is readable"
-            ) from None
+            problem = self._os_problem(f"list the saved {kind}", error, writing=False)
+            raise StorageError(problem) from None
+        items, unreadable = [], []
         for name in names:
-            key = name.removesuffix(SUFFIX)
-            if not name.endswith(SUFFIX) or not is_valid_key(key):
+            if name.startswith(".") or not name.endswith(SUFFIX):
                 continue
-            with contextlib.suppress(StorageError):
-                items.append(self.get(kind, key))
+            key = name.removesuffix(SUFFIX)
+            try:
+                items.append(self._get_named(kind, name))
+            except NotFoundError:
+                continue  # deleted since the folder was read
+            except UnreadableError as error:
+                found = UnreadableItem(
+                    key if is_valid_key(key) else None, error.file, error.reason, error.fix
+                )
+                unreadable.append(found)
+                _report_once(folder / name, str(error))
+            else:
+                _forget_report(folder / name)
         items.sort(key=lambda item: (item.saved_at, item.key), reverse=True)
-        return items
+        return Listing(tuple(items), tuple(unreadable))
 
     def get(self, kind: Kind, key: str) -> StoredScenario:
-        path = self._item_path(kind, key)
-        what = f"{kind} item {key}"
-        read = self._read(path, what)
-        if read is None:
-            raise NotFoundError(
-                f"no saved {kind} item {key!r}; it may have been deleted, so reload the list"
-            )
-        signature, raw = read
-        cached = _cache_get(str(path), signature)
-        if cached is not None:
-            return cached
-        stored = _stored_from_data(key, self._parse(raw, what), what)
-        _cache_put(str(path), signature, stored)
-        return stored
+        """The item; NotFoundError if there is none, UnreadableError if it cannot be read."""
+        _require_key(key)
+        return self._get_named(kind, f"{key}{SUFFIX}")
 
     def create(self, kind: Kind, scenario: Scenario) -> StoredScenario:
-        data, scenario = _checked_scenario_data(scenario)
-        for _ in range(20):
-            now = datetime.now(UTC)
-            key = f"{now:%Y%m%d-%H%M%S}-{secrets.token_hex(3)}"
-            path = self._item_path(kind, key)
-            with self._locked(kind, key):
-                if os.path.lexists(path):
-                    continue  # never overwrite; draw another key
-                stored = StoredScenario(key, scenario, 1, now)
-                _cache_put(str(path), self._write(path, _item_document(stored, data)), stored)
-                return stored
+        data, scenario = checked_scenario_data(scenario)
+        with self._os_errors(f"save the new {_noun(kind)}"):
+            for _ in range(20):
+                now = datetime.now(UTC)
+                key = f"{now:%Y%m%d-%H%M%S}-{secrets.token_hex(3)}"
+                path = self._item_path(kind, key)
+                with self._locked(kind, key):
+                    if os.path.lexists(path):
+                        continue  # never overwrite; draw another key
+                    stored = StoredScenario(key, scenario, 1, now)
+                    _cache_put(str(path), write_atomically(path, item_bytes(stored, data)), stored)
+                    return stored
         raise StorageError("could not find a free name to save under; try again in a second")
 
     def update(
         self, kind: Kind, key: str, scenario: Scenario, expected_revision: int
     ) -> StoredScenario:
         path = self._item_path(kind, key)
-        with self._locked(kind, key):
+        with self._os_errors(f"save {_noun(kind)} {key}"), self._locked(kind, key):
             current = self.get(kind, key)
             _require_revision(current, expected_revision)
             # Checked inside the lock so a save that lost the race fails fast, without it.
-            data, scenario = _checked_scenario_data(scenario)
+            data, scenario = checked_scenario_data(scenario)
             stored = StoredScenario(key, scenario, current.revision + 1, datetime.now(UTC))
-            _cache_put(str(path), self._write(path, _item_document(stored, data)), stored)
+            _cache_put(str(path), write_atomically(path, item_bytes(stored, data)), stored)
             return stored
 
     def delete(self, kind: Kind, key: str, expected_revision: int) -> None:
         path = self._item_path(kind, key)
-        with self._locked(kind, key):
+        with self._os_errors(f"delete {_noun(kind)} {key}"), self._locked(kind, key):
             current = self.get(kind, key)
             _require_revision(current, expected_revision)
-            try:
-                path.unlink()
-            except OSError as error:
-                raise StorageError(
-                    f"cannot delete {kind} item {key} ({error.strerror}); "
-                    "check the data folder's permissions"
-                ) from None
-            _fsync_folder(path.parent)
+            remove(path)
 
     # -- drafts ------------------------------------------------------------------------------
 
@@ -220,31 +234,62 @@ class LocalFolderStore:
         (tens of milliseconds): nobody edits a draft by hand, and loading validates it fully.
         """
         path = self._draft_path(draft_id)
-        saved_at = json.dumps(datetime.now(UTC).isoformat())
-        text = (
-            f'{{"saved_at": {saved_at}, "scenario": {scenario.model_dump_json()}, '
-            f'"baseline": {baseline.model_dump_json()}}}'
-        ).encode()
-        with _thread_lock(str(path)):
-            self._write_bytes(path, text)
+        text = draft_bytes(scenario, baseline)
+        with self._os_errors("autosave your work"), thread_lock(self._draft_lock(draft_id)):
+            write_atomically(path, text)
 
     def load_draft(self, draft_id: str) -> tuple[Scenario, Scenario] | None:
-        """``(working, baseline)``, or None when there is no draft or it cannot be read."""
+        """``(working, baseline)``, or None when there is no draft under this id.
+
+        Raises
+        ------
+        DraftUnreadableError
+            The draft is there but cannot be read, parsed or validated; it is left untouched
+            (see :meth:`set_aside_draft`).
+        """
         if not is_valid_draft_id(draft_id):
-            return None
+            return None  # no file can have this name
+        file = f"{DRAFTS}/{draft_id}.json"
         try:
-            read = self._read(self._draft_path(draft_id), "draft")
-            if read is None or len(read[1]) > MAX_STORED_BYTES:
-                return None
-            data = json.loads(read[1])
-            if not isinstance(data, dict) or set(data) != {"saved_at", "scenario", "baseline"}:
-                return None
-            return (
-                scenario_from_data(data["scenario"], "draft"),
-                scenario_from_data(data["baseline"], "draft baseline"),
+            read = self._read(self._draft_path(draft_id), file)
+            return None if read is None else draft_from_bytes(read[1], file)
+        except UnreadableError as error:
+            problem = (
+                error
+                if isinstance(error, DraftUnreadableError)
+                else DraftUnreadableError(file, error.reason)
             )
-        except (StorageError, ScenarioError, ValueError, RecursionError):
-            return None
+        _log.warning("unreadable draft %s: %s", self.root / file, problem.reason)
+        raise problem
+
+    def has_draft(self, draft_id: str) -> bool:
+        """True when a draft file (readable or not) exists under this id."""
+        return is_valid_draft_id(draft_id) and os.path.lexists(
+            self.root / DRAFTS / f"{draft_id}.json"
+        )
+
+    def set_aside_draft(self, draft_id: str) -> str:
+        """Move the draft to ``drafts/unreadable/<id>-<UTC time>.json``; that path, as text.
+
+        The move is an atomic rename that never overwrites a file, so an unreadable draft is
+        kept for whoever runs the server while the session starts afresh. Raises StorageError
+        if there is no such draft or it cannot be moved.
+        """
+        if not is_valid_draft_id(draft_id):
+            raise NotFoundError("not a valid draft id, so there is no draft to set aside")
+        source = self.root / DRAFTS / f"{draft_id}.json"
+        folder = self._inside(self.root / DRAFTS / UNREADABLE_DRAFTS, "the unreadable drafts")
+        stem = f"{draft_id}-{datetime.now(UTC):%Y%m%dT%H%M%SZ}"
+        with (
+            self._os_errors("set the unreadable draft aside"),
+            thread_lock(self._draft_lock(draft_id)),
+        ):
+            if not os.path.lexists(source):
+                raise NotFoundError(f"there is no draft {DRAFTS}/{draft_id}.json to set aside")
+            target = move_aside(source, folder, stem, ".json")
+        kept = target.relative_to(self.root.resolve()).as_posix()
+        _log.warning("unreadable draft %s set aside as %s", source, kept)
+        return kept
 
     # -- paths -------------------------------------------------------------------------------
 
@@ -254,24 +299,31 @@ class LocalFolderStore:
         return self._inside(self.root / kind, kind)
 
     def _item_path(self, kind: Kind, key: str) -> Path:
-        if not is_valid_key(key):
-            raise NotFoundError(
-                f"{str(key)[:40]!r} is not a saved item's key (keys look like "
-                "20261126-142501-3f9a2c); pick the item from the list"
-            )
-        return self._inside(self._folder(kind) / f"{key}{SUFFIX}", key)
+        _require_key(key)
+        return self._file_inside(self._folder(kind) / f"{key}{SUFFIX}", f"{kind}/{key}{SUFFIX}")
 
     def _draft_path(self, draft_id: str) -> Path:
         if not is_valid_draft_id(draft_id):
             raise StorageError(
                 "not a valid draft id; start a new session to get one (new_draft_id())"
             )
-        return self._inside(self.root / DRAFTS / f"{draft_id}.json", "draft")
+        file = f"{DRAFTS}/{draft_id}.json"
+        return self._file_inside(
+            self._inside(self.root / DRAFTS, DRAFTS) / f"{draft_id}.json", file
+        )
+
+    def _draft_lock(self, draft_id: str) -> str:
+        """One name per draft however the root is spelled, shared by saving and setting aside."""
+        return str(self._inside(self.root, "the data folder") / DRAFTS / f"{draft_id}.json")
 
     def _inside(self, path: Path, what: str) -> Path:
         """``path`` if it (after following any symlinks) stays inside the root."""
-        root = self.root.resolve()
-        resolved = path.resolve()
+        try:
+            root, resolved = self.root.resolve(), path.resolve()
+        except (OSError, RuntimeError):  # a link that loops
+            raise StorageError(
+                f"{what[:40]!r} cannot be resolved (a link that loops); remove the link"
+            ) from None
         if not resolved.is_relative_to(root):
             raise StorageError(
                 f"{what[:40]!r} resolves outside the data folder {root}; remove the link that "
@@ -279,98 +331,130 @@ class LocalFolderStore:
             )
         return resolved
 
+    def _file_inside(self, path: Path, file: str) -> Path:
+        """Like :meth:`_inside`, for one saved file: a link elsewhere makes it unreadable."""
+        try:
+            return self._inside(path, file)
+        except StorageError:
+            raise UnreadableError(
+                file,
+                "it is a link that points outside the data folder (or loops)",
+                f"remove the link {file} from the data folder",
+            ) from None
+
     # -- files -------------------------------------------------------------------------------
 
+    def _get_named(self, kind: Kind, name: str) -> StoredScenario:
+        key, file = name.removesuffix(SUFFIX), f"{kind}/{name}"
+        if not is_valid_key(key):
+            raise UnreadableError(
+                file,
+                "its name is not one the app gives a saved item (like 20261126-142501-3f9a2c.yaml)",
+                "rename it to such a name, or move it out of the data folder",
+            )
+        path = self._file_inside(self._folder(kind) / name, file)
+        read = self._read(path, file)
+        if read is None:
+            raise NotFoundError(
+                f"no saved {_noun(kind)} {key!r}; it may have been deleted, so reload the list"
+            )
+        signature, raw = read
+        cached = _cache_get(str(path), signature)
+        if isinstance(cached, UnreadableError):
+            raise UnreadableError(cached.file, cached.reason, cached.fix)
+        if cached is not None:
+            return cached
+        try:
+            stored = item_from_bytes(key, raw, file)
+        except UnreadableError as error:
+            # A fresh copy: the raised one holds its frames, and with them the file's bytes.
+            _cache_put(str(path), signature, UnreadableError(error.file, error.reason, error.fix))
+            raise
+        _cache_put(str(path), signature, stored)
+        return stored
+
     @contextlib.contextmanager
-    def _locked(self, kind: str, key: str) -> Iterator[None]:
-        """Hold this item's lock: one thread in this process, one process on this machine."""
-        folder = self._inside(self.root / LOCKS, LOCKS)
-        folder.mkdir(parents=True, exist_ok=True)
-        lock_path = self._inside(folder / f"{kind}.{key}.lock", key)
-        with _thread_lock(str(lock_path)):
-            fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600)
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX)
-                yield
-            finally:
-                os.close(fd)  # closing releases the flock
-
-    def _read(self, path: Path, what: str) -> tuple[tuple[int, ...], bytes] | None:
-        """The file's identity and bytes, or None when it does not exist."""
+    def _os_errors(self, action: str) -> Iterator[None]:
+        """Turn a failure of the file system into a StorageError naming the action and fix."""
         try:
-            fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
-        except FileNotFoundError:
-            return None
+            yield
         except OSError as error:
-            raise StorageError(
-                f"cannot read {what} ({error.strerror}); check the data folder's permissions"
-            ) from None
+            raise StorageError(self._os_problem(action, error)) from None
+
+    def _os_problem(self, action: str, error: OSError, *, writing: bool = True) -> str:
+        reason = error.strerror or str(error)
+        if not writing:
+            fix = (
+                f"the data folder {self.root} is missing or not readable by the app; ask "
+                "whoever runs the server to fix its permissions"
+            )
+        elif error.errno in (errno.ENOSPC, errno.EDQUOT):
+            fix = (
+                "the server's disk is full; ask whoever runs it to free disk space, or "
+                "download your scenario to keep it"
+            )
+        else:
+            fix = (
+                f"the data folder {self.root} is read-only or not writable by the app; ask "
+                "whoever runs the server to fix its permissions, or download your scenario to "
+                "keep it"
+            )
+        return f"cannot {action} ({reason}): {fix}"
+
+    def _locked(self, kind: str, key: str) -> contextlib.AbstractContextManager[None]:
+        """This item's lock (raises OSError when the lock file cannot be made)."""
+        return locked(self._inside(self.root / LOCKS / f"{kind}.{key}.lock", LOCKS))
+
+    def _read(self, path: Path, file: str) -> tuple[Signature, bytes] | None:
+        """The file's signature and bytes, or None when it does not exist."""
         try:
-            with os.fdopen(fd, "rb") as handle:
-                info = os.fstat(handle.fileno())
-                raw = handle.read(MAX_STORED_BYTES + 1)
+            return read_bounded(path, MAX_STORED_BYTES)
+        except NotAFileError:
+            raise UnreadableError(
+                file, "it is a folder (or another non-file) where a saved file should be",
+                f"move {file} out of the data folder",
+            ) from None  # fmt: skip
+        except PermissionError as error:
+            raise UnreadableError(
+                file, f"the app may not read it ({error.strerror})",
+                "ask whoever runs the server to let the app read it, or restore it from a "
+                f"backup as {file}",
+            ) from None  # fmt: skip
         except OSError as error:
-            raise StorageError(
-                f"cannot read {what} ({error.strerror}); check the data folder's permissions"
-            ) from None
-        return _signature(info), raw
+            raise UnreadableError(
+                file, f"reading it failed ({error.strerror or error})",
+                f"try again; if it keeps failing, restore it from a backup or delete {file}",
+            ) from None  # fmt: skip
 
-    def _parse(self, raw: bytes, what: str) -> dict[str, Any]:
-        """The file's mapping, through the same gate as an uploaded scenario."""
-        try:
-            return parse_yaml(raw, what, max_bytes=MAX_STORED_BYTES, max_nodes=MAX_STORED_NODES)
-        except ScenarioError as error:
-            raise StorageError(
-                f"{what} is damaged ({'; '.join(error.problems)[:300]}); "
-                "restore it from a backup or delete the file"
-            ) from None
 
-    def _write(self, path: Path, document: dict[str, Any]) -> tuple[int, ...]:
-        """Replace ``path`` with ``document`` as YAML, atomically (see :meth:`_write_bytes`)."""
-        return self._write_bytes(path, dump_data(document).encode("utf-8"))
+def _require_key(key: str) -> None:
+    if not is_valid_key(key):
+        raise NotFoundError(
+            f"{str(key)[:40]!r} is not a saved item's key (keys look like "
+            "20261126-142501-3f9a2c); pick the item from the list"
+        )
 
-    def _write_bytes(self, path: Path, text: bytes) -> tuple[int, ...]:
-        """Replace ``path`` with ``text`` atomically: readers see the old or the new file.
 
-        Returns the new file's signature (see :meth:`_read`).
-        """
-        temp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(text)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(temp, path)
-            info = os.stat(path, follow_symlinks=False)
-        except OSError as error:
-            raise StorageError(
-                f"cannot save to {path.parent} ({error.strerror}); check free disk space and "
-                "the data folder's permissions, then save again"
-            ) from None
-        finally:
-            with contextlib.suppress(OSError):  # gone already, or its folder never existed
-                temp.unlink()
-        _fsync_folder(path.parent)
-        return _signature(info)
+def _noun(kind: str) -> str:
+    return kind.removesuffix("s")
 
 
 # Parsing YAML costs milliseconds and list() reads every item on each page view, so parsed items
-# are kept while their file is unchanged. Writes replace files (new inode), so the signature
-# changes on every save.
-_CACHE: dict[str, tuple[tuple[int, ...], StoredScenario]] = {}
+# (and what is wrong with a damaged one) are kept while their file is unchanged. Writes replace
+# files (new inode), so the signature changes on every save.
+Parsed = StoredScenario | UnreadableError
+_CACHE: dict[str, tuple[Signature, Parsed]] = {}
 _CACHE_GUARD = threading.Lock()
 _CACHE_SIZE = 512
 
 
-def _cache_get(path: str, signature: tuple[int, ...]) -> StoredScenario | None:
+def _cache_get(path: str, signature: Signature) -> Parsed | None:
     with _CACHE_GUARD:
         entry = _CACHE.get(path)
     return entry[1] if entry is not None and entry[0] == signature else None
 
 
-def _cache_put(path: str, signature: tuple[int, ...], stored: StoredScenario) -> None:
+def _cache_put(path: str, signature: Signature, stored: Parsed) -> None:
     with _CACHE_GUARD:
         _CACHE.pop(path, None)
         _CACHE[path] = (signature, stored)
@@ -378,56 +462,25 @@ def _cache_put(path: str, signature: tuple[int, ...], stored: StoredScenario) ->
             del _CACHE[next(iter(_CACHE))]
 
 
-def _signature(info: os.stat_result) -> tuple[int, ...]:
-    return (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+# Every page view lists the items: an unreadable file is logged once per distinct problem, not
+# on every view, and again if it is repaired and later breaks.
+_REPORTED: dict[str, str] = {}
+_REPORTED_SIZE = 4096
 
 
-def _checked_scenario_data(scenario: Scenario) -> tuple[dict[str, Any], Scenario]:
-    """The scenario as plain data and as it will read back, refused now if it could not.
-
-    The check is the round trip itself: the YAML that will be written goes through the same
-    gate as an uploaded file.
-    """
-    data = scenario.model_dump(mode="json")
-    try:
-        read_back = scenario_from_data(
-            parse_yaml(dump_data(data).encode("utf-8"), "scenario to save")
-        )
-    except ScenarioError as error:
-        raise StorageError(
-            f"the scenario cannot be saved: {'; '.join(error.problems)[:300]}; "
-            "fix it and save again"
-        ) from None
-    return data, read_back
+def _report_once(path: Path, message: str) -> None:
+    with _CACHE_GUARD:
+        if _REPORTED.get(str(path)) == message:
+            return
+        _REPORTED[str(path)] = message
+        while len(_REPORTED) > _REPORTED_SIZE:
+            del _REPORTED[next(iter(_REPORTED))]
+    _log.warning("unreadable saved file %s: %s", path, message)
 
 
-def _item_document(stored: StoredScenario, data: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "revision": stored.revision,
-        "saved_at": stored.saved_at.isoformat(),
-        "scenario": data,
-    }
-
-
-def _stored_from_data(key: str, data: dict[str, Any], what: str) -> StoredScenario:
-    damaged = f"{what} is damaged"
-    fix = "restore it from a backup or delete the file"
-    if set(data) != {"revision", "saved_at", "scenario"}:
-        raise StorageError(f"{damaged} (expected revision, saved_at and scenario); {fix}")
-    revision = data["revision"]
-    if type(revision) is not int or revision < 1:
-        raise StorageError(f"{damaged} (revision must be a whole number from 1); {fix}")
-    try:
-        saved_at = datetime.fromisoformat(data["saved_at"])
-    except (TypeError, ValueError):
-        raise StorageError(f"{damaged} (saved_at is not an ISO date and time); {fix}") from None
-    if saved_at.tzinfo is None:
-        raise StorageError(f"{damaged} (saved_at has no time zone); {fix}")
-    try:
-        scenario = scenario_from_data(data["scenario"], what)
-    except ScenarioError as error:
-        raise StorageError(f"{damaged} ({'; '.join(error.problems)[:300]}); {fix}") from None
-    return StoredScenario(key, scenario, revision, saved_at.astimezone(UTC))
+def _forget_report(path: Path) -> None:
+    with _CACHE_GUARD:
+        _REPORTED.pop(str(path), None)
 
 
 def _require_revision(current: StoredScenario, expected_revision: int) -> None:
@@ -437,13 +490,3 @@ def _require_revision(current: StoredScenario, expected_revision: int) -> None:
             f"{current.revision}, you had {expected_revision}); reload it, reapply your change "
             "and save again"
         )
-
-
-def _fsync_folder(folder: Path) -> None:
-    """Make a rename or unlink durable: the folder entry is flushed too."""
-    with contextlib.suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import multiprocessing
 import os
 import threading
@@ -15,6 +14,7 @@ from alignment.scenario import Scenario
 from alignment.scenario_io import load_scenario
 from alignment.storage import (
     ConflictError,
+    DraftUnreadableError,
     LocalFolderStore,
     NotFoundError,
     StorageError,
@@ -163,7 +163,7 @@ def test_a_symlinked_kind_folder_pointing_outside_is_refused(tmp_path, example):
     assert files_in(outside) == []
 
 
-def test_list_skips_unreadable_damaged_and_foreign_files(store, example):
+def test_list_holds_the_readable_items_and_listing_names_the_damaged_ones(store, example):
     good = store.create("scenarios", example)
     folder = store.root / "scenarios"
     (folder / "20260101-000000-000001.yaml").write_bytes(b"\x00\xff binary junk")
@@ -176,6 +176,9 @@ def test_list_skips_unreadable_damaged_and_foreign_files(store, example):
     (folder / "notes.txt").write_text("not a scenario", encoding="utf-8")
     (folder / "20260101-000000-000005.yaml").mkdir()
     assert [s.key for s in store.list("scenarios")] == [good.key]
+    listing = store.listing("scenarios")
+    assert listing.items == (good,)
+    assert [u.key for u in listing.unreadable] == [f"20260101-000000-00000{i}" for i in range(1, 6)]
 
 
 def test_a_damaged_file_is_reported_with_what_to_do(store):
@@ -314,23 +317,14 @@ def test_drafts_round_trip_working_and_baseline(store, example):
     assert files_in(store.root / "drafts") == [f"{draft_id}.json"]
 
 
-def test_a_missing_damaged_or_invalid_draft_loads_as_none(store, example):
+def test_a_missing_draft_loads_as_none_and_a_damaged_one_raises(store, example):
     assert store.load_draft(new_draft_id()) is None
     assert store.load_draft("../../etc/passwd") is None
     draft_id = new_draft_id()
     store.save_draft(draft_id, example, example)
-    draft = store.root / "drafts" / f"{draft_id}.json"
-    draft.write_text('{"scenario": [', encoding="utf-8")
-    assert store.load_draft(draft_id) is None
-    draft.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
-    assert store.load_draft(draft_id) is None
-    tampered = example.model_dump(mode="json")
-    tampered["sales_team"]["reps"] = "forty"
-    draft.write_text(
-        json.dumps({"saved_at": "now", "scenario": tampered, "baseline": tampered}),
-        encoding="utf-8",
-    )
-    assert store.load_draft(draft_id) is None
+    (store.root / "drafts" / f"{draft_id}.json").write_text('{"scenario": [', encoding="utf-8")
+    with pytest.raises(DraftUnreadableError):
+        store.load_draft(draft_id)
 
 
 def test_saving_a_draft_under_an_invalid_id_is_refused(store, example):
