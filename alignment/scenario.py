@@ -2,13 +2,30 @@
 
 A scenario is a validated, immutable value. Money is in the scenario's currency per period
 (one period, typically a year); shares and rates are fractions (0.25 means 25 %).
+
+Text comes in three kinds, each refusing what it cannot show faithfully:
+
+- names (``ShortText``: titles, authors, segment and product names, locked lever names) are
+  one line: no control characters at all, tab and line breaks included;
+- paragraphs (``LongText``: descriptions and notes) may hold line breaks and tabs, and no other
+  control character;
+- ids (``Identifier``: ids, references and the keys of mappings) are lower-case ASCII.
+
+Neither names nor paragraphs may hold the Unicode direction controls (U+061C, U+200E, U+200F,
+U+202A–U+202E, U+2066–U+2069), which make text display in another order than it is stored in.
+Two segments or two products may not share a name: names are compared as a room reads them,
+ignoring case, letter width, extra spaces and invisible characters ("Nova" and "nova " are the
+same name).
 """
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from typing import Annotated, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -24,8 +41,85 @@ Identifier = Annotated[
     StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,39}$"),
     Field(description="Lower-case id: a letter, then letters, digits or underscores (max 40)."),
 ]
-ShortText = Annotated[str, StringConstraints(max_length=200)]
-LongText = Annotated[str, StringConstraints(max_length=5000)]
+
+# Text a room cannot read as stored: C0 and C1 control characters, and the Unicode direction
+# controls, which make text display in another order than it is stored in ("Trojan source").
+# Kept as regular-expression text so the JSON Schema states the same rule, as a ``pattern``.
+_CONTROLS = r"\u0000-\u0008\u000b-\u001f\u007f-\u009f"  # every control but tab and line feed
+_BREAKS = r"\t\n\u2028\u2029"  # tab and line breaks, allowed in paragraphs only
+_DIRECTION_CONTROLS = r"\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+_NOT_IN_ONE_LINE = _CONTROLS + _BREAKS + _DIRECTION_CONTROLS
+_NOT_IN_PARAGRAPHS = _CONTROLS + _DIRECTION_CONTROLS
+_REFUSED = {
+    True: re.compile(f"[{_NOT_IN_ONE_LINE}]"),
+    False: re.compile(f"[{_NOT_IN_PARAGRAPHS}]"),
+}
+_DIRECTION = re.compile(f"[{_DIRECTION_CONTROLS}]")
+_CONTROL_NAMES = {
+    "\x00": "NUL", "\x08": "backspace", "\x0b": "vertical tab", "\x0c": "form feed",
+    "\r": "carriage return", "\x1b": "escape", "\x7f": "delete", "\x85": "next line",
+}  # fmt: skip
+
+
+def text_problem(text: str, *, one_line: bool) -> str | None:
+    """Why ``text`` cannot be stored as a name (``one_line``) or as paragraphs; None if it can.
+
+    Names the first refused character, its code point and its position (counted from 1), e.g.
+    ``contains the control character U+001B (escape) at position 4; remove it``.
+    """
+    refused = _REFUSED[one_line]
+    found = refused.search(text)
+    if found is None:
+        return None
+    what, fix = _described(found.group())
+    where = f"at position {found.start() + 1:,}"
+    more = len(refused.findall(text, found.end()))
+    if more:
+        where += f" and {more:,} more hidden character{'s' if more > 1 else ''}"
+        fix = fix.replace("remove it", "remove them")
+    return f"contains {what} {where}; {fix}"
+
+
+def _described(character: str) -> tuple[str, str]:
+    """What the refused ``character`` is, and what to do about it."""
+    code = f"U+{ord(character):04X}"
+    if character in "\n\u2028\u2029":
+        return f"a line break ({code})", "keep it on one line"
+    if character == "\t":
+        return f"a tab ({code})", "use a space instead"
+    if _DIRECTION.match(character):
+        return f"the direction control {code} ({unicodedata.name(character).lower()})", "remove it"
+    name = _CONTROL_NAMES.get(character)
+    return f"the control character {code}" + (f" ({name})" if name else ""), "remove it"
+
+
+def _one_line(text: str) -> str:
+    problem = text_problem(text, one_line=True)
+    if problem:
+        raise ValueError(problem)
+    return text
+
+
+def _paragraphs(text: str) -> str:
+    problem = text_problem(text, one_line=False)
+    if problem:
+        raise ValueError(problem)
+    return text
+
+
+# A name: one line, at most 200 characters. Paragraphs: line breaks and tabs allowed.
+ShortText = Annotated[
+    str,
+    StringConstraints(max_length=200),
+    AfterValidator(_one_line),
+    Field(json_schema_extra={"pattern": f"^[^{_NOT_IN_ONE_LINE}]*$"}),
+]
+LongText = Annotated[
+    str,
+    StringConstraints(max_length=5000),
+    AfterValidator(_paragraphs),
+    Field(json_schema_extra={"pattern": f"^[^{_NOT_IN_PARAGRAPHS}]*$"}),
+]
 Fraction = Annotated[float, Field(ge=0.0, le=1.0)]
 Money = Annotated[float, Field(ge=0.0, le=1e12)]
 Role = Literal["leadership", "sales", "marketing", "facilitator"]
@@ -247,7 +341,7 @@ class Negotiation(Frozen):
     margin_rate: Range = Field(
         Range(min=0.0, max=0.3), description="Bounds on the gross-margin commission rate."
     )
-    locked: list[str] = Field(
+    locked: list[ShortText] = Field(
         default_factory=list,
         description="Levers the search must keep, e.g. 'price.new_x', 'margin_rate'.",
     )
@@ -280,6 +374,8 @@ class Scenario(Frozen):
         product_ids = [p.id for p in self.products]
         _require_unique("segments", segment_ids)
         _require_unique("products", product_ids)
+        _require_distinct_names("segments", "segment", [s.name for s in self.segments])
+        _require_distinct_names("products", "product", [p.name for p in self.products])
         for i, product in enumerate(self.products):
             if product.segment not in segment_ids:
                 raise ValueError(
@@ -337,3 +433,32 @@ def _require_unique(where: str, ids: list[str]) -> None:
         if item in seen:
             raise ValueError(f"{where}: id {item!r} is used twice; ids must be unique")
         seen.add(item)
+
+
+def name_key(name: str) -> str:
+    """``name`` as a room tells names apart: case, letter width, spacing and invisible
+    characters (zero-width spaces, soft hyphens) do not count.
+
+    ``name_key("Nova ") == name_key("nova") == name_key("ＮＯＶＡ") == name_key("No\u200bva")``.
+    """
+    folded = unicodedata.normalize("NFKC", name).casefold()
+    visible = "".join(c for c in folded if unicodedata.category(c) != "Cf")
+    return " ".join(visible.split())
+
+
+def _require_distinct_names(where: str, noun: str, names: list[str]) -> None:
+    first: dict[str, int] = {}
+    for index, name in enumerate(names):
+        earlier = first.setdefault(name_key(name), index)
+        if earlier == index:
+            continue
+        quoted, other = _quoted(name), names[earlier]
+        same = quoted if name == other else f"{quoted} reads the same as {_quoted(other)}, which"
+        raise ValueError(
+            f"{where}[{index}].name: {same} is already the name of {where}[{earlier}]; "
+            f"give each {noun} its own name"
+        )
+
+
+def _quoted(name: str, limit: int = 60) -> str:
+    return '"' + (name if len(name) <= limit else name[: limit - 1] + "…") + '"'

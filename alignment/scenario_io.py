@@ -17,7 +17,9 @@ object is built from it:
   closer to zero than ``SMALLEST_NUMBER`` (subnormal values such as 5e-324 turn the model's
   logarithms and ratios into infinities);
 - then the schema (strict: no ``"12"`` for 12, no ``true`` for 1), with one message per
-  problem naming the field path, what was found (shortened) and the fix.
+  problem naming the field path, what was found (shortened) and the fix. The schema also refuses
+  what YAML escapes can put in text (``"\\e[31m"``, ``"\\u202E"``): control characters and
+  direction overrides in any text field, and two products or two segments of the same name.
 
 Schema versions: version 1 is current. Version 0 files (before the negotiation section) named
 the gross-margin commission rate ``commission.gm_rate`` and had no ``negotiation``; they are
@@ -202,7 +204,7 @@ def field_path(loc: tuple[int | str, ...]) -> str:
         if isinstance(part, int):
             path += f"[{part}]"
         else:
-            part = _short(str(part), 60)
+            part = _visible(_short(str(part), 60))
             path += f".{part}" if path else part
     return path
 
@@ -373,7 +375,7 @@ class _GateLoader(Reader, Scanner, Parser, Composer, _CoreResolver):
         if getattr(event, "tag", None) is not None:
             tag = re.sub(r"^tag:yaml\.org,2002:", "!!", str(event.tag))
             raise _Refused(
-                f"{where}: has an explicit tag {_short(tag, 40)}; scenario files "
+                f"{where}: has an explicit tag {_visible(_short(tag, 40))}; scenario files "
                 "hold plain values only — remove the tag"
             )
         self._nodes += 1
@@ -701,3 +703,9 @@ def _capped(problems: list[str], total: int | None = None) -> list[str]:
 
 def _short(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _visible(text: str) -> str:
+    """``text`` with every invisible or control character written as ``\\uXXXX``, so a message
+    never carries a terminal escape or a direction override (keys and tags are quoted as read)."""
+    return "".join(c if c.isprintable() else f"\\u{ord(c):04x}" for c in text)

@@ -39,7 +39,7 @@ with kickers, st.container(border=True):
         agreed = scenario.negotiation.kickers.get(product.id)
         controls.number(
             f"kicker_{product.id}", f"commission.kickers.{product.id}",
-            layout.literal(product.name),
+            layout.label(product.name),
             min_value=agreed.min if agreed else -product.price / 2,
             max_value=agreed.max if agreed else product.price / 2, step=5.0,
             help=explain.FIGURES["kicker"],

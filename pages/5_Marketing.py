@@ -33,7 +33,7 @@ with budget, st.container(border=True):
     for product in scenario.products:
         controls.number(
             f"lead_gen_{product.id}", f"marketing.lead_generation.{product.id}",
-            f"Lead generation: {layout.literal(product.name)}", min_value=0.0, step=25.0,
+            f"Lead generation: {layout.label(product.name)}", min_value=0.0, step=25.0,
             max_value=100_000.0, scale=1e-3, help=f"Diminishing returns: the first "
             f"{money(product.lead_gen_scale)} buys as much reach as the next "
             f"{money(2 * product.lead_gen_scale)}.",

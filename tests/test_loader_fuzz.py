@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,7 @@ from hypothesis import strategies as st
 
 from alignment import evaluate
 from alignment.scenario import Scenario
-from alignment.scenario_io import ScenarioError, load_scenario, parse_yaml
+from alignment.scenario_io import ScenarioError, dump_data, field_path, load_scenario, parse_yaml
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "scenarios" / "launch_conflict.yaml"
 EXAMPLE_BYTES = EXAMPLE.read_bytes()
@@ -167,3 +168,39 @@ def test_extreme_numbers_are_refused_or_evaluate_to_finite_numbers(edits):
     scenario = load_or_refuse(yaml.safe_dump(data, sort_keys=False))
     if scenario is not None:
         assert_evaluates_to_finite_numbers(scenario)
+
+
+TEXT_FIELDS = [
+    ("metadata", "name"),
+    ("metadata", "author"),
+    ("metadata", "description"),
+    ("metadata", "notes"),
+    ("segments", 0, "name"),
+    ("products", 2, "name"),
+]
+# Characters no text field may hold, and those only paragraphs (description, notes) may hold.
+HIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+LINE_BREAKS_AND_TABS = re.compile("[\t\n\u2028\u2029]")
+TRICKY_CHARACTERS = "ab :\t\n\r\x00\x1b\x7f\x85\u061c\u200e\u202e\u2066\u2028\ufeff\U0001f600"
+
+
+@FUZZ
+@given(
+    st.sampled_from(TEXT_FIELDS),
+    st.text(max_size=300) | st.text(st.sampled_from(TRICKY_CHARACTERS), max_size=20),
+)
+def test_text_in_any_field_is_stored_exactly_and_visibly_or_refused_naming_the_field(path, text):
+    data = copied(EXAMPLE_DATA)
+    set_path(data, path, text)
+    try:
+        scenario = load_scenario(dump_data(data))  # the app's writer: raw Unicode, escaped controls
+    except ScenarioError as refused:
+        assert any(p.startswith(field_path(path)) for p in refused.problems), refused.problems
+        return
+    stored = scenario.model_dump()
+    for part in path:
+        stored = stored[part]
+    assert stored == text
+    assert not HIDDEN.search(stored)
+    if path[-1] in ("name", "author"):
+        assert not LINE_BREAKS_AND_TABS.search(stored)

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import json
 import math
 import os
 import time
 import tracemalloc
+import types
+import typing
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from pydantic import BaseModel
 
+from alignment.levers import with_value
 from alignment.scenario import Scenario
 from alignment.scenario_io import (
     MAX_DEPTH,
@@ -79,6 +85,19 @@ EXPECTED = {
     "not_utf8.yaml": ["not UTF-8", "byte 106"],
     "utf16.yaml": ["UTF-16", "save it as UTF-8"],
     "control_character.yaml": ["line 4: control character U+001B"],
+    "yaml_escape_controls.yaml": [
+        "metadata.name: contains the control character U+0000 (NUL) at position 3 and 3 more "
+        "hidden characters; remove them"
+    ],
+    "bidi_override.yaml": [
+        "products[2].name: contains the direction control U+202E (right-to-left override) at "
+        "position 6; remove it"
+    ],
+    "control_in_key.yaml": ["commission.kickers.nova\\u001b[8m", "got 'nova\\x1b[8m'"],
+    "duplicate_name.yaml": [
+        'products[2].name: "analyser pro " reads the same as "Analyser Pro", which is already '
+        "the name of products[0]; give each product its own name"
+    ],
 }
 
 
@@ -348,12 +367,22 @@ def test_a_dumped_scenario_reads_back_equal_and_never_uses_aliases():
 TRICKY_TEXT = ["1e3", "1.0e5", "no", "010", "2024-01-01", "1:30", ".inf", "~", "True", "+12", "-"]
 
 
+DIRECTION_CONTROLS = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+# Any character a name may hold: no controls (Cc), no direction controls, no line separators.
+NAME_CHARACTERS = st.characters(
+    exclude_categories=("Cc", "Cs"), exclude_characters=DIRECTION_CONTROLS + "\u2028\u2029"
+)
+
+
 @settings(max_examples=100, deadline=None)
-@given(st.sampled_from(TRICKY_TEXT) | st.text(min_size=1, max_size=200))
-def test_any_name_survives_a_save_and_load_as_the_same_text(name):
+@given(
+    st.sampled_from(TRICKY_TEXT) | st.text(NAME_CHARACTERS, min_size=1, max_size=200),
+    st.text(NAME_CHARACTERS | st.sampled_from("\t\n\u2028\u2029"), max_size=300),
+)
+def test_any_name_survives_a_save_and_load_as_the_same_text(name, notes):
     data = load_scenario(EXAMPLE).model_dump()
     data["metadata"]["name"] = name
-    data["metadata"]["notes"] = name
+    data["metadata"]["notes"] = notes
     scenario = Scenario.model_validate(data)
     assert load_scenario(dump_scenario(scenario)) == scenario
 
@@ -471,3 +500,181 @@ def test_field_paths_read_like_the_file():
     assert field_path(("products", 2, "reference_share")) == "products[2].reference_share"
     assert field_path(()) == ""
     assert len(field_path(("x" * 1_000,))) <= 60
+
+
+# -- text a room can read, names it can tell apart ---------------------------------------------
+
+KEY = "<key>"  # in a place: the text is a mapping key
+
+
+def unwrapped(annotation: Any) -> Any:
+    """``Annotated[X, ...]`` and ``X | None`` → ``X``."""
+    while typing.get_origin(annotation) in (typing.Annotated, typing.Union, types.UnionType):
+        options = [a for a in typing.get_args(annotation) if a is not type(None)]
+        annotation = options[0]
+    return annotation
+
+
+def text_places(annotation: Any, loc: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    """Every place the schema holds text, found from the model itself, so a text field added
+    later is tested too: list items at index 0, mapping values under the product id ``nova``."""
+    annotation = unwrapped(annotation)
+    origin = typing.get_origin(annotation)
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [
+            place
+            for name, field in annotation.model_fields.items()
+            for place in text_places(field.annotation, (*loc, name))
+        ]
+    if origin is list:
+        return text_places(typing.get_args(annotation)[0], (*loc, 0))
+    if origin is dict:
+        key, value = typing.get_args(annotation)
+        keys = [(*loc, KEY)] if unwrapped(key) is str else []
+        return keys + text_places(value, (*loc, "nova"))
+    return [loc] if annotation is str else []
+
+
+TEXT_PLACES = text_places(Scenario)
+
+
+def with_text(place: tuple[Any, ...], text: str) -> dict[str, Any]:
+    """The example scenario as data, with ``text`` at ``place``."""
+    data = load_scenario(EXAMPLE).model_dump(mode="json")
+    *route, last = place
+    parent: Any = data
+    for part in route:
+        parent = parent[part]
+    if last == KEY:
+        value = next(iter(parent.values()), 0.0)
+        parent.clear()
+        parent[text] = value
+    elif isinstance(parent, list):
+        parent[last : last + 1] = [text]
+    else:
+        parent[last] = text
+    return data
+
+
+def test_the_schema_holds_text_in_every_place_a_room_reads_or_writes():
+    readable = {field_path(p) for p in TEXT_PLACES}
+    assert {"metadata.name", "metadata.author", "metadata.description", "metadata.notes",
+            "segments[0].name", "products[0].name", "negotiation.locked[0]",
+            "commission.kickers.<key>", "products[0].id"} <= readable  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "character", ["\x00", "\x1b", "\x7f", "\x85", "\u202e", "\u2066", "\u061c"]
+)
+@pytest.mark.parametrize("place", TEXT_PLACES, ids=field_path)
+def test_every_text_field_refuses_control_and_direction_characters_naming_field_and_position(
+    place, character
+):
+    with pytest.raises(ScenarioError) as refused:
+        scenario_from_data(with_text(place, f"nova{character}x"))
+    path = field_path(place[:-1]) if place[-1] == KEY else field_path(place)
+    named = [p for p in refused.value.problems if p.startswith(path)]
+    assert named, refused.value.problems
+    code = f"U+{ord(character):04X}"
+    if place[-1] in ("id", "segment", KEY):  # ids are lower-case ASCII: the pattern refuses it
+        assert "should match pattern" in named[0]
+    else:
+        assert f"{code}" in named[0] and "at position 5; remove it" in named[0]
+    assert character not in "\n".join(refused.value.problems)
+
+
+def test_a_name_written_with_yaml_escapes_is_refused_at_its_first_hidden_character():
+    problems = assert_refused_cheaply(
+        edited(
+            'name: "Nova launch: priced for share, paid on margin"',
+            'name: "Q3\\e[31m plan \\u202E lmth.yaml"',
+        )
+    )
+    assert problems == [
+        "metadata.name: contains the control character U+001B (escape) at position 3 and 1 more "
+        "hidden character; remove them"
+    ]
+
+
+@pytest.mark.parametrize("field", ["name", "author"])
+@pytest.mark.parametrize(("character", "what"), [("\n", "a line break"), ("\t", "a tab")])
+def test_a_name_is_one_line(field, character, what):
+    data = load_scenario(EXAMPLE).model_dump()
+    data["metadata"][field] = f"Nova{character}launch"
+    with pytest.raises(ScenarioError) as refused:
+        scenario_from_data(data)
+    assert refused.value.problems[0].startswith(f"metadata.{field}: contains {what} (U+000")
+
+
+@pytest.mark.parametrize("field", ["description", "notes"])
+def test_descriptions_and_notes_keep_their_line_breaks_and_tabs(field):
+    data = load_scenario(EXAMPLE).model_dump()
+    data["metadata"][field] = "Why:\n\t- margin first\n\t- then share\u2028(see notes)"
+    assert getattr(scenario_from_data(data).metadata, field) == data["metadata"][field]
+
+
+@pytest.mark.parametrize(("path", "text", "problem"), [
+    ("metadata.name", "Q3\x1b[31m", "metadata.name: contains the control character U+001B "
+     "(escape) at position 3; remove it"),
+    ("metadata.notes", "fine\nline\u202e", "metadata.notes: contains the direction control "
+     "U+202E (right-to-left override) at position 10; remove it"),
+    ("products.nova.name", "Nova\u2066", "products[2].name: contains the direction control "
+     "U+2066 (left-to-right isolate) at position 5; remove it"),
+])  # fmt: skip
+def test_text_typed_in_the_app_is_refused_with_the_same_message(path, text, problem):
+    with pytest.raises(ScenarioError) as refused:
+        with_value(load_scenario(EXAMPLE), path, text)
+    assert refused.value.problems == [problem]
+
+
+def test_a_key_holding_a_control_character_is_named_with_the_character_made_visible():
+    problems = assert_refused_cheaply(HOSTILE / "control_in_key.yaml")
+    assert "\x1b" not in "\n".join(problems)
+    assert problems[0].startswith("commission.kickers.nova\\u001b[8m")
+
+
+@pytest.mark.parametrize(
+    ("second", "problem"),
+    [
+        ("Analyser Pro", '"Analyser Pro" is already the name of products[0]'),
+        ("analyser pro", '"analyser pro" reads the same as "Analyser Pro", which is already'),
+        ("  Analyser   Pro ", '"  Analyser   Pro " reads the same as "Analyser Pro"'),
+        ("ＡＮＡＬＹＳＥＲ ＰＲＯ", '"ＡＮＡＬＹＳＥＲ ＰＲＯ" reads the same as "Analyser Pro"'),
+        ("Analyser\u00a0Pro\u200b", '"Analyser\u00a0Pro\u200b" reads the same as "Analyser Pro"'),
+    ],
+)
+def test_two_products_may_not_share_a_name_whatever_the_case_or_spacing(second, problem):
+    with pytest.raises(ScenarioError) as refused:
+        load_scenario(edited("    name: Nova (new)", f'    name: "{second}"'))
+    (message,) = refused.value.problems
+    assert message.startswith(f"products[2].name: {problem}")
+    assert message.endswith("; give each product its own name")
+
+
+def test_two_segments_may_not_share_a_name():
+    data = load_scenario(EXAMPLE).model_dump()
+    data["segments"].append({**data["segments"][0], "id": "enterprise", "name": "MID-MARKET LABS"})
+    with pytest.raises(ScenarioError) as refused:
+        scenario_from_data(data)
+    assert refused.value.problems == [
+        'segments[1].name: "MID-MARKET LABS" reads the same as "Mid-market labs", which is '
+        "already the name of segments[0]; give each segment its own name"
+    ]
+
+
+def test_products_with_different_names_are_fine_even_when_one_contains_the_other():
+    scenario = load_scenario(edited("    name: Nova (new)", "    name: Analyser Pro 2"))
+    assert [p.name for p in scenario.products][-1] == "Analyser Pro 2"
+
+
+def test_the_json_schema_file_states_the_same_rule_for_editors():
+    jsonschema = pytest.importorskip("jsonschema")
+    schema = json.loads((HERE.parent / "schema" / "scenario.schema.json").read_text("utf-8"))
+    data = load_scenario(EXAMPLE).model_dump(mode="json")
+    data["metadata"]["notes"] = "Line one\n\tline two"
+    jsonschema.validate(data, schema)
+    for field, text in (("name", "Nova\u202e"), ("notes", "Q3\x1b[31m"), ("author", "a\nb")):
+        data["metadata"][field] = text
+        with pytest.raises(jsonschema.ValidationError):
+            jsonschema.validate(data, schema)
+        data["metadata"][field] = "fine"

@@ -8,7 +8,7 @@ import streamlit as st
 
 from alignment import Scenario, ScenarioError, load_scenario
 from alignment.safe_text import download_name as safe_download_name
-from alignment.safe_text import markdown_literal, plain_text
+from alignment.safe_text import markdown_label, markdown_literal, plain_text
 from workshop_ui import access, explain, model, state
 from workshop_ui.formatting import Kind, delta, format_value
 
@@ -156,8 +156,18 @@ def show_problems(header: str, problems: list[str]) -> None:
 
 
 def literal(text: str) -> str:
-    """``text`` as Markdown that shows exactly as typed (no links, colours, LaTeX or icons)."""
+    """``text`` as Markdown that shows exactly as typed (no links, colours, LaTeX or icons),
+    with as few escapes as that takes, so copied text stays the text."""
     return markdown_literal(text)
+
+
+def label(text: str) -> str:
+    """``text`` as a widget label that shows, and reads to a screen reader, exactly as typed.
+
+    Streamlit renders labels as Markdown and uses the same string as the ``aria-label``, so a
+    label is escaped only where Markdown would act on it: ``label("Nova (new)") == "Nova (new)"``.
+    """
+    return markdown_label(text)
 
 
 def user_text(text: str, *, strong: bool = False) -> None:
