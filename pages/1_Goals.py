@@ -29,6 +29,7 @@ for column, (name, label) in zip(st.columns(3, gap="medium"), GOAL_LABELS.items(
                 "goal_contribution_target", "goals.contribution.target",
                 "Target ($ million per period)", min_value=0.1, max_value=10_000.0, step=0.1,
                 format="%.1f", scale=1e-6, help=explain.FIGURES["contribution"],
+                why="a target must be positive and within what one company can earn",
             )  # fmt: skip
         else:
             controls.slider(

@@ -43,6 +43,8 @@ with kickers, st.container(border=True):
             min_value=agreed.min if agreed else -product.price / 2,
             max_value=agreed.max if agreed else product.price / 2, step=5.0,
             help=explain.FIGURES["kicker"],
+            why="the negotiation range agreed for this kicker" if agreed
+            else "at most half the product's price either way",
         )  # fmt: skip
 with quota, st.container(border=True):
     st.subheader("Quota and payout")
@@ -53,6 +55,7 @@ with quota, st.container(border=True):
     controls.number(
         "quota_per_rep", "commission.quota.per_rep", "Quota per rep ($ thousand per period)",
         min_value=1.0, max_value=100_000.0, step=10.0, scale=1e-3,
+        why="a quota below $1 thousand would pay the accelerator on almost nothing sold",
     )  # fmt: skip
     controls.slider(
         "accelerator", "commission.accelerator", "Accelerator above quota", min_value=1.0,
@@ -67,6 +70,7 @@ with quota, st.container(border=True):
         controls.number(
             "cap", "commission.cap", "Cap ($ per rep per period)", min_value=0.0,
             max_value=10_000_000.0, step=1_000.0, help=explain.FIGURES["cap"],
+            why="no negative pay; turn on 'No cap' for unlimited pay",
         )  # fmt: skip
 
 outcomes = model.outcomes(scenario)

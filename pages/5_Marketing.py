@@ -37,12 +37,14 @@ with budget, st.container(border=True):
             max_value=100_000.0, scale=1e-3, help=f"Diminishing returns: the first "
             f"{money(product.lead_gen_scale)} buys as much reach as the next "
             f"{money(2 * product.lead_gen_scale)}.",
+            why="spend cannot be negative; the top is $100 million per period",
         )  # fmt: skip
     controls.number(
         "push_content", "marketing.push_content", "Push content", min_value=0.0,
         max_value=100_000.0, step=25.0, scale=1e-3,
         help=f"Reaches 63% of deals at {money(scenario.marketing.push_content_scale)}; makes "
         f"selling hours up to {scenario.marketing.push_content_productivity:.0%} more productive.",
+        why="spend cannot be negative; the top is $100 million per period",
     )  # fmt: skip
 with results:
     spend = []

@@ -104,3 +104,52 @@ def test_back_to_status_quo_puts_the_scenario_and_every_control_back(app):
     assert working(app) == status_quo(app)
     assert app.number_input(key="kicker_nova").value == 0.0
     assert app.slider(key="margin_rate").value == 8.0
+
+
+def test_two_controls_moved_within_one_round_trip_both_apply_without_an_error(app):
+    # A hurried person moves two controls before the server has answered the first: Streamlit
+    # then runs both callbacks, one after the other, before the script.
+    app.number_input(key="kicker_nova").set_value(50.0)
+    app.slider(key="margin_rate").set_value(12.0)
+    app.run()
+
+    assert not app.exception
+    assert working(app).commission.kickers == {"nova": 50.0}
+    assert working(app).commission.margin_rate == pytest.approx(0.12)
+    assert app.number_input(key="kicker_nova").value == 50.0
+    assert app.slider(key="margin_rate").value == 12.0
+
+
+def test_a_control_nobody_touched_keeps_its_value_through_a_burst_of_changes(app):
+    for value in (9.0, 9.5, 10.0, 10.5, 11.0):
+        app.slider(key="margin_rate").set_value(value)
+        app.number_input(key="kicker_nova").set_value(value * 2)
+        app.run()
+
+    assert not app.exception
+    assert app.slider(key="share_target").value == 12.0
+    assert working(app).goals.new_product_share.target == pytest.approx(0.12)
+    assert working(app).commission.margin_rate == pytest.approx(0.11)
+    assert working(app).commission.kickers == {"nova": 22.0}
+
+
+def test_a_typed_number_outside_the_range_is_refused_with_the_range_and_why(app):
+    app.number_input(key="kicker_nova").set_value(500.0).run()
+
+    assert not app.exception
+    assert working(app) == library.default_scenario()
+    assert app.number_input(key="kicker_nova").value == 0.0
+    (error,) = app.error
+    assert "Nova kicker" in error.value
+    assert "500" in error.value and "0 to 200" in error.value
+    assert "range this control allows" in error.value
+
+
+def test_a_value_changed_elsewhere_shows_in_the_control_on_the_next_run(app):
+    from alignment.levers import with_value
+
+    changed = with_value(working(app), "commission.margin_rate", 0.2)
+    app.session_state["working_scenario"] = changed
+    app.run()
+
+    assert app.slider(key="margin_rate").value == 20.0

@@ -1,8 +1,17 @@
 """Widgets bound to the working scenario.
 
-A control reads its value from the working scenario and, on change, writes the new value back
-through :func:`workshop_ui.state.set_working`. A value the scenario refuses shows an error that
-names the field, and leaves the scenario as it was.
+The working scenario is the single source of truth. A control shows the scenario's value: on
+every run, just before the widget is drawn, its key is set to the value read from the scenario
+if the two differ (after a load, a reset, or a change made on another page). On change, the
+widget's callback writes the new value back through :func:`workshop_ui.state.set_working`.
+
+Nothing ever deletes another widget's key. Streamlit runs the callbacks of every widget that
+changed since the last run one after another, before the script; when a hurried person moves
+two sliders within one round trip, the second callback must still find its value, and a
+widget nobody touched must keep the value it shows.
+
+A value the scenario refuses, or a typed number outside the control's range, shows an error
+that names the field, the allowed range and why, and leaves the scenario as it was.
 
 Most controls name one field by its path (see :mod:`alignment.levers`); ``scale`` shows a
 fraction as a percentage (``scale=100``). :func:`toggle` takes a read and a write function for
@@ -14,7 +23,9 @@ stable, e.g. ``price_nova``, ``kicker_nova``, ``margin_rate``.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import streamlit as st
@@ -27,13 +38,54 @@ Read = Callable[[Scenario], Any]
 Write = Callable[[Scenario, Any], Scenario]
 
 
+@dataclass(frozen=True)
+class Range:
+    """The values a number control accepts, as shown, and why (for the error message)."""
+
+    low: float
+    high: float
+    format: str
+    why: str
+
+    def refusal(self, label: str, shown: float) -> str | None:
+        """Why ``shown`` is refused, naming the allowed range; None when it is inside."""
+        if not math.isfinite(shown):
+            return f"{label}: enter a number between {self._text(self.low)} and " \
+                f"{self._text(self.high)}."  # fmt: skip
+        if self.low <= shown <= self.high:
+            return None
+        return (
+            f"{label}: {self._text(shown)} is outside the allowed range "
+            f"{self._text(self.low)} to {self._text(self.high)} ({self.why}). Enter a value "
+            "in that range."
+        )
+
+    def _text(self, value: float) -> str:
+        try:
+            return self.format % value
+        except (TypeError, ValueError):
+            return f"{value:g}"
+
+
 def number(
     key: str, path: str, label: str, *, min_value: float, max_value: float, step: float,
     format: str = "%.0f", scale: float = 1.0, help: str | None = None, disabled: bool = False,
+    why: str = "the range this control allows",
 ) -> None:  # fmt: skip
-    """A number input for the field at ``path``; the bounds widen to hold the current value."""
-    _numeric(st.number_input, key, path, label, min_value, max_value, step, format, scale, help,
-             disabled)  # fmt: skip
+    """A number input for the field at ``path``; the bounds widen to hold the current value.
+
+    The input itself takes any number, so a typed value outside ``[min_value, max_value]`` is
+    not silently held back by the browser: it is refused with a message that gives the range
+    and ``why`` it is the range.
+    """
+    read, write = _field(path, scale)
+    value = float(_prepare(key, read))
+    allowed = Range(min(float(min_value), value), max(float(max_value), value), format, why)
+    st.number_input(
+        label, key=key, step=float(step), format=format, help=help, disabled=disabled,
+        on_change=_write, args=(key, read, write, allowed, layout.plain(label)),
+    )  # fmt: skip
+    _show_error(key)
 
 
 def slider(
@@ -41,17 +93,9 @@ def slider(
     format: str = "%.0f", scale: float = 1.0, help: str | None = None, disabled: bool = False,
 ) -> None:  # fmt: skip
     """A slider for the field at ``path``; the bounds widen to hold the current value."""
-    _numeric(st.slider, key, path, label, min_value, max_value, step, format, scale, help,
-             disabled)  # fmt: skip
-
-
-def _numeric(
-    widget: Callable[..., Any], key: str, path: str, label: str, min_value: float,
-    max_value: float, step: float, format: str, scale: float, help: str | None, disabled: bool,
-) -> None:  # fmt: skip
     read, write = _field(path, scale)
     value = float(_prepare(key, read))
-    widget(
+    st.slider(
         label, key=key, min_value=min(float(min_value), value), step=float(step),
         max_value=max(float(max_value), value), format=format, help=help, disabled=disabled,
         on_change=_write, args=(key, read, write),
@@ -94,17 +138,29 @@ def _field(path: str, scale: float) -> tuple[Read, Write]:
 
 
 def _prepare(key: str, read: Read) -> Any:
-    """Initialise the widget from the working scenario unless it already holds a value."""
-    if key not in st.session_state:
-        st.session_state[key] = read(state.working())
-    state.bind_widget(key)
-    return st.session_state[key]
+    """Show the working scenario's value in widget ``key``, drawn next in this run.
+
+    Setting a widget's key before the widget is drawn is how Streamlit lets a script change
+    what a widget shows; it is done only when the two differ, so a widget the person is moving
+    is not sent a value it already has.
+    """
+    value = read(state.working())
+    if key not in st.session_state or st.session_state[key] != value:
+        st.session_state[key] = value
+    return value
 
 
-def _write(key: str, read: Read, write: Write) -> None:
+def _write(
+    key: str, read: Read, write: Write, allowed: Range | None = None, label: str = ""
+) -> None:
     scenario = state.working()
-    shown = st.session_state[key]
+    shown = st.session_state.get(key)
     if shown is None:  # an emptied input or a button clicked off: keep the field as it is
+        st.session_state[key] = read(scenario)
+        return
+    refusal = allowed.refusal(label, float(shown)) if allowed is not None else None
+    if refusal is not None:
+        state.record_problems(key, [refusal])
         st.session_state[key] = read(scenario)
         return
     try:
@@ -113,7 +169,7 @@ def _write(key: str, read: Read, write: Write) -> None:
         state.record_problems(key, error.problems)
         st.session_state[key] = read(scenario)
         return
-    state.set_working(changed, keep_widget=key)
+    state.set_working(changed)
 
 
 def _show_error(key: str) -> None:

@@ -8,6 +8,7 @@ tests skip, unless ``REQUIRE_BROWSER=1`` (as in CI), when they fail.
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -62,12 +63,24 @@ def chromium() -> Path:
 
 
 @pytest.fixture(scope="session")
-def app_url(chromium: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def server_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where the app under test keeps its log and its data folder (``workshop_data``)."""
+    return tmp_path_factory.mktemp("server")
+
+
+@pytest.fixture(scope="session")
+def data_dir(server_folder: Path) -> Path:
+    """The app's data folder: saved scenarios, proposals and every session's autosave."""
+    return server_folder / "workshop_data"
+
+
+@pytest.fixture(scope="session")
+def app_url(chromium: Path, server_folder: Path, data_dir: Path) -> Iterator[str]:
     """The app's address, served for the whole session and stopped by its process id."""
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
-    folder = tmp_path_factory.mktemp("server")
-    env = {**os.environ, "ALIGNMENT_DATA_DIR": str(folder / "workshop_data")}
+    folder = server_folder
+    env = {**os.environ, "ALIGNMENT_DATA_DIR": str(data_dir)}
     log_path = folder / "server.log"
     with log_path.open("wb") as log:
         server = subprocess.Popen(
@@ -132,6 +145,29 @@ class Visit:
         """Wait until the script has run and the page shows its title."""
         self.page.wait_for_selector(APP_IDLE, timeout=timeout_ms)
         self.page.wait_for_selector("h1", timeout=timeout_ms)
+
+    def settle_fully(self, quiet_ms: int = 800, timeout_ms: int = 30_000) -> None:
+        """Wait until the app has finished every run queued by input, not just the current one.
+
+        Input sent while a run is going starts another run right after it; the app counts as
+        settled once it has stayed idle for ``quiet_ms``.
+        """
+        deadline = time.monotonic() + timeout_ms / 1000
+        while time.monotonic() < deadline:
+            self.page.wait_for_selector(APP_IDLE, timeout=timeout_ms)
+            for _ in range(quiet_ms // 100):
+                self.page.wait_for_timeout(100)
+                if self.page.locator(APP_IDLE).count() != 1:
+                    break
+            else:
+                return
+        raise AssertionError(f"the app was still running after {timeout_ms} ms")
+
+    def session_id(self) -> str:
+        """The autosave id in the page address (``?session=...``)."""
+        match = re.search(r"[?&]session=([A-Za-z0-9_-]+)", self.page.url)
+        assert match, f"no session id in {self.page.url}"
+        return match.group(1)
 
     def metric_value(self, label: str) -> str:
         tile = self.page.locator("[data-testid='stMetric']", has_text=label).first

@@ -83,10 +83,7 @@ class StreamlitSession:
         )
         started = time.perf_counter()
         await self._socket.send(message.SerializeToString())
-        widgets: dict[str, Widget] = {}
-        texts: list[str] = []
-        exceptions: list[str] = []
-        errors: list[str] = []
+        result = RunResult(0.0, 0, {}, [], [], [])
         while True:
             raw = await asyncio.wait_for(self._socket.recv(), self.timeout)
             forward = ForwardMsg()
@@ -95,39 +92,99 @@ class StreamlitSession:
             if kind == "new_session":
                 if not self.page_script_hash:
                     self.page_script_hash = forward.new_session.page_script_hash
+            elif kind == "page_info_changed":  # the browser's address bar follows the app
+                self.query_string = forward.page_info_changed.query_string
             elif kind == "navigation":
                 self.pages = {p.page_name: p.page_script_hash for p in forward.navigation.app_pages}
             elif kind == "delta" and forward.delta.WhichOneof("type") == "new_element":
-                element = forward.delta.new_element
-                element_kind = element.WhichOneof("type")
-                inner = getattr(element, element_kind)
-                if element_kind == "exception":
-                    exceptions.append(f"{inner.type}: {inner.message}")
-                elif element_kind == "alert" and inner.format == 1:  # ERROR
-                    errors.append(inner.body)
-                elif element_kind in {"markdown", "text"}:
-                    texts.append(inner.body)
-                elif element_kind == "metric":
-                    texts.append(f"{inner.label}={inner.body}")
-                if getattr(inner, "id", "") and element_kind in _VALUE_FIELDS:
-                    widgets[inner.id] = Widget(inner.id, element_kind, inner)
-            elif (
-                kind == "script_finished"
-                and forward.script_finished != ForwardMsg.FINISHED_EARLY_FOR_RERUN
-            ):
-                return RunResult(
-                    seconds=time.perf_counter() - started,
-                    status=forward.script_finished,
-                    widgets=widgets,
-                    texts=texts,
-                    exceptions=exceptions,
-                    errors=errors,
+                _collect(result, forward.delta.new_element)
+            elif kind == "script_finished":
+                if forward.script_finished == ForwardMsg.FINISHED_EARLY_FOR_RERUN:
+                    result = RunResult(0.0, 0, {}, [], [], [])
+                    continue
+                result.seconds = time.perf_counter() - started
+                result.status = forward.script_finished
+                return result
+
+    async def burst(
+        self, changes: list[dict[str, WidgetState]], gap_seconds: list[float], quiet: float = 1.5
+    ) -> list[RunResult]:
+        """Send each change as its own rerun request, ``gap_seconds`` apart, without waiting.
+
+        This is a hurried person (or a flaky network delivering queued messages at once):
+        requests arrive while earlier runs are still going. Returns every run that finished
+        (runs cut short for a newer request are not returned), once the server has sent
+        nothing for ``quiet`` seconds after a finished run.
+        """
+        messages: list[tuple[str, Any]] = []
+        reader = asyncio.create_task(self._read_until_quiet(messages, quiet))
+        for index, change in enumerate(changes):
+            for widget_id, state in change.items():
+                self.widget_values[widget_id] = state
+            message = BackMsg(
+                rerun_script=ClientState(
+                    query_string=self.query_string,
+                    widget_states=WidgetStates(widgets=list(self.widget_values.values())),
+                    page_script_hash=self.page_script_hash,
                 )
+            )
+            await self._socket.send(message.SerializeToString())
+            if index < len(gap_seconds) and gap_seconds[index] > 0:
+                await asyncio.sleep(gap_seconds[index])
+        await reader
+        runs: list[RunResult] = []
+        current = RunResult(0.0, 0, {}, [], [], [])
+        for kind, payload in messages:
+            if kind == "element":
+                _collect(current, payload)
+            elif kind == "finished":
+                if payload != ForwardMsg.FINISHED_EARLY_FOR_RERUN:
+                    current.status = payload
+                    runs.append(current)
+                current = RunResult(0.0, 0, {}, [], [], [])
+        return runs
+
+    async def _read_until_quiet(self, messages: list[tuple[str, Any]], quiet: float) -> None:
+        deadline = time.monotonic() + self.timeout
+        finished = False
+        while time.monotonic() < deadline:
+            try:
+                raw = await asyncio.wait_for(self._socket.recv(), quiet if finished else 5.0)
+            except TimeoutError:
+                if finished:
+                    return
+                continue
+            forward = ForwardMsg()
+            forward.ParseFromString(raw)
+            kind = forward.WhichOneof("type")
+            if kind == "page_info_changed":
+                self.query_string = forward.page_info_changed.query_string
+            elif kind == "delta" and forward.delta.WhichOneof("type") == "new_element":
+                messages.append(("element", forward.delta.new_element))
+            elif kind == "script_finished":
+                messages.append(("finished", forward.script_finished))
+                finished = forward.script_finished != ForwardMsg.FINISHED_EARLY_FOR_RERUN
+        raise TimeoutError(f"the server did not settle within {self.timeout:.0f} s")
 
     async def switch_page(self, page_name: str) -> RunResult:
         self.page_script_hash = self.pages[page_name]
         self.widget_values.clear()
         return await self.run()
+
+
+def _collect(result: RunResult, element: Any) -> None:
+    element_kind = element.WhichOneof("type")
+    inner = getattr(element, element_kind)
+    if element_kind == "exception":
+        result.exceptions.append(f"{inner.type}: {inner.message}")
+    elif element_kind == "alert" and inner.format == 1:  # ERROR
+        result.errors.append(inner.body)
+    elif element_kind in {"markdown", "text"}:
+        result.texts.append(inner.body)
+    elif element_kind == "metric":
+        result.texts.append(f"{inner.label}={inner.body}")
+    if getattr(inner, "id", "") and element_kind in _VALUE_FIELDS:
+        result.widgets[inner.id] = Widget(inner.id, element_kind, inner)
 
 
 def find_widget(result: RunResult, key: str) -> Widget:
