@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from alignment.levers import with_value
 from alignment.storage import default_store, is_valid_draft_id
 from workshop_ui import layout, library
 from workshop_ui.state import DRAFT_PARAM
@@ -115,3 +116,44 @@ def test_every_page_still_works_when_the_data_folder_is_unusable(tmp_path, monke
     app = open_app(page=f"pages/{page}")
 
     assert not app.exception, app.exception
+
+
+def test_an_id_the_server_did_not_issue_is_refused_even_when_well_formed():
+    for made_up in ("A" * 40, "a" * 32, "x" * 64):
+        app = open_app(made_up)
+        assert not app.exception
+        assert draft_id_of(app) != made_up
+        assert any("did not start" in info.value for info in app.sidebar.info)
+    assert not (default_store().root / "drafts" / f"{'A' * 40}.json").exists()
+
+
+def test_an_older_unsigned_id_still_restores_its_existing_autosave():
+    legacy = "L" * 32  # an id from before ids were signed, with work saved under it
+    scenario = library.default_scenario()
+    moved = with_value(scenario, "products.nova.price", 650.0)
+    default_store().save_draft(legacy, moved, scenario)
+
+    app = open_app(legacy)
+
+    assert draft_id_of(app) == legacy
+    assert app.session_state["working_scenario"] == moved
+
+
+def test_an_unreadable_autosave_is_kept_aside_and_never_overwritten():
+    first = open_app(page=PRICING)
+    first.slider(key="price_nova").set_value(700.0).run()
+    draft_id = draft_id_of(first)
+    path = default_store().root / "drafts" / f"{draft_id}.json"
+    damaged = path.read_bytes()[:-40]  # cut short, as by a full disk or a crash mid-copy
+    path.write_bytes(damaged)
+
+    again = open_app(draft_id, page=PRICING)
+    again.slider(key="price_nova").set_value(650.0).run()
+
+    assert not again.exception
+    assert draft_id_of(again) != draft_id
+    kept = list((default_store().root / "drafts" / "unreadable").glob(f"{draft_id}-*.json"))
+    assert [k.read_bytes() for k in kept] == [damaged]
+    assert not path.exists() or path.read_bytes() == damaged
+    notice = " ".join(w.value for w in again.sidebar.warning)
+    assert "could not be read" in notice and "unreadable" in notice

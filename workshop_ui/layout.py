@@ -63,6 +63,12 @@ def sidebar() -> None:
         )
         autosave_note()
     access.facilitator_panel()
+    opened = state.notice()
+    if opened is not None:
+        kind, message = opened
+        with st.sidebar:
+            (st.warning if kind == "warning" else st.info)(literal(message), icon=":material/info:")
+            st.button("Got it", key="dismiss_notice", on_click=state.dismiss_notice)
     if state.was_restored():
         st.toast("Welcome back: your working scenario was restored.", icon=":material/restore:")
 

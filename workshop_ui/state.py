@@ -12,9 +12,14 @@ server-side under an id carried in the page address (``?session=…``). A new se
 :func:`ensure_state`, which restores that autosave when the address names one, so a refresh, a
 dropped connection or a server restart loses nothing.
 
-Widgets bound to the scenario (see :mod:`workshop_ui.controls`) register their keys here;
-:func:`set_working` forgets their values so they re-read the new scenario on the next run,
-which keeps them in step after a load, a reset or a change made on another page.
+Controls bound to the scenario (see :mod:`workshop_ui.controls`) re-read it on every run, so
+they stay in step after a load, a reset or a change made on another page. Form fields that
+only take their first value from the scenario register with :func:`bind_widget` and are
+emptied when the scenario is replaced.
+
+An autosave is never overwritten by accident: an id the server did not issue is ignored, a
+second live browser on the same address works on a copy, and an autosave that cannot be read
+is moved aside (and the session continues under a new id) rather than replaced.
 """
 
 from __future__ import annotations
@@ -25,8 +30,8 @@ from datetime import UTC, datetime
 import streamlit as st
 
 from alignment import Scenario
-from alignment.storage import StorageError, default_store, is_valid_draft_id, new_draft_id
-from workshop_ui import library
+from alignment.storage import StorageError, default_store, is_valid_draft_id
+from workshop_ui import library, sessions
 
 # The page address carries ``?session=<id>``: reopening it restores the session's autosave.
 DRAFT_PARAM = "session"
@@ -39,6 +44,7 @@ _PROBLEMS = "refused_widget_values"
 _DRAFT_ID = "draft_id"
 _AUTOSAVE = "autosave_status"
 _RESTORED = "restored_from_autosave"
+_NOTICE = "autosave_notice"
 
 
 @dataclass(frozen=True)
@@ -59,6 +65,7 @@ def ensure_state() -> None:
     st.session_state[_STATUS_QUO] = status_quo
     st.session_state[_REVISION] = 0
     st.session_state[_BOUND_KEYS] = set()
+    sessions.claim(st.session_state[_DRAFT_ID])
     set_working(working_scenario)
 
 
@@ -69,17 +76,65 @@ def _restore_or_default() -> tuple[Scenario, Scenario]:
     a server restart), else the shipped default example under a new autosave id.
     """
     requested = st.query_params.get(DRAFT_PARAM, "")
-    if is_valid_draft_id(requested):
-        st.session_state[_DRAFT_ID] = requested
-        restored = default_store().load_draft(requested)
-        if restored is not None:
-            working_scenario, baseline = restored
-            st.session_state[_RESTORED] = True
-            return baseline, working_scenario
-    else:
-        st.session_state[_DRAFT_ID] = new_draft_id()
+    st.session_state[_DRAFT_ID] = sessions.new_id()
     default = library.default_scenario()
-    return default, default
+    if not requested:
+        return default, default
+    if not _may_open(requested):
+        st.session_state[_NOTICE] = (
+            "info", "That address named a session this server did not start, so you start "
+            "from the example scenario under a new address.",
+        )  # fmt: skip
+        return default, default
+    store = default_store()
+    try:
+        restored = store.load_draft(requested)
+    except StorageError as error:
+        st.session_state[_NOTICE] = ("warning", _unreadable_notice(requested, error))
+        return default, default
+    if restored is None:  # never saved, or saved on a server that has lost it
+        return default, default
+    working_scenario, baseline = restored
+    if sessions.claim(requested):
+        st.session_state[_DRAFT_ID] = requested
+        st.session_state[_RESTORED] = True
+    else:
+        st.session_state[_NOTICE] = (
+            "info", "This address is open in another browser, so you are working on your own "
+            "copy of its scenario: your changes no longer change theirs. Share the new "
+            "address in the bar to work on this copy elsewhere.",
+        )  # fmt: skip
+    return baseline, working_scenario
+
+
+def _may_open(draft_id: str) -> bool:
+    """An id this server issued; or an older unsigned id whose autosave already exists."""
+    if sessions.is_issued(draft_id):
+        return True
+    return is_valid_draft_id(draft_id) and default_store().has_draft(draft_id)
+
+
+def _unreadable_notice(draft_id: str, error: StorageError) -> str:
+    """Move the unreadable autosave aside (the session goes on under a new id) and say so."""
+    try:
+        kept = default_store().set_aside_draft(draft_id)
+    except StorageError:
+        where = "it was left where it is"
+    else:
+        where = f"it was kept as {kept} in the workshop's data folder"
+    return (
+        f"Your autosaved work could not be read ({error}); {where}, untouched, so whoever runs "
+        "the server can recover it. You start from the example scenario under a new address."
+    )
+
+
+def notice() -> tuple[str, str] | None:
+    """Something the person must know about how their session was opened, until dismissed."""
+    return st.session_state.get(_NOTICE)
+
+
+def dismiss_notice() -> None:
+    st.session_state.pop(_NOTICE, None)
 
 
 def _keep_draft_id_in_address() -> None:
@@ -127,18 +182,17 @@ def revision() -> int:
     return st.session_state[_REVISION]
 
 
-def set_working(scenario: Scenario, *, keep_widget: str | None = None) -> None:
+def set_working(scenario: Scenario) -> None:
     """Make ``scenario`` the working scenario: the only way the working scenario changes.
 
-    ``keep_widget`` is the key of the widget that made the change; its value already matches.
-    Every other bound widget re-reads the scenario on the next run.
+    Controls re-read it on the next run; form fields registered with :func:`bind_widget` are
+    emptied so they take their first value from it again.
     """
     st.session_state[_WORKING] = scenario
     st.session_state[_REVISION] = st.session_state.get(_REVISION, 0) + 1
     st.session_state[_PROBLEMS] = {}
-    for key in st.session_state.get(_BOUND_KEYS, set()) - {keep_widget}:
-        if key in st.session_state:
-            del st.session_state[key]
+    for key in st.session_state.get(_BOUND_KEYS, set()):
+        st.session_state.pop(key, None)
     _autosave()
 
 
@@ -159,7 +213,11 @@ def is_changed() -> bool:
 
 
 def bind_widget(key: str) -> None:
-    """Register a widget whose value mirrors the working scenario (see :func:`set_working`)."""
+    """Register a form field (no callback) that takes its first value from the scenario.
+
+    Never register a widget with a callback: its key may be read by a callback queued in the
+    same run as the change that would delete it.
+    """
     st.session_state[_BOUND_KEYS].add(key)
 
 
