@@ -5,8 +5,9 @@ import streamlit as st
 from alignment import ScenarioError, dump_scenario
 from alignment.levers import with_values
 from alignment.scenario import Role
-from alignment.storage import StorageError, default_store
+from alignment.storage import Listing, StorageError, default_store
 from workshop_ui import compare, layout, library, state, tables
+from workshop_ui.unreadable import unreadable_warning
 
 st.set_page_config(layout="wide", page_title="Scenarios · Alignment workshop")
 state.ensure_state()
@@ -55,29 +56,31 @@ with save_column, st.container(border=True):
     st.download_button(
         "Download as YAML", dump_scenario(scenario), file_name=layout.download_name(scenario),
         mime="application/x-yaml", key="download_scenario", icon=":material/download:",
+        on_click="ignore",
     )  # fmt: skip
     layout.scenario_uploader("scenarios_upload")
 
 try:
-    saved = default_store().list("scenarios")
+    listing = default_store().listing("scenarios")
 except StorageError as error:
-    saved = []
-    st.warning(f"The saved scenarios cannot be listed: {error}")
+    listing = Listing()
+    st.warning(f"The saved scenarios cannot be listed: {layout.literal(str(error))}")
+saved = listing.items
 entries = {f"Shipped: {layout.plain(s.name)}": s.scenario for s in library.shipped_scenarios()}
-entries |= {
-    f"Saved: {layout.plain(s.scenario.metadata.name)} "
-    f"({layout.plain(s.scenario.metadata.author) or 'no author'}, {s.saved_at:%d %b %H:%M})": (
-        s.scenario
+for s in saved:
+    label = (
+        f"Saved: {layout.plain(s.scenario.metadata.name)} "
+        f"({layout.plain(s.scenario.metadata.author) or 'no author'}, {s.saved_at:%d %b %H:%M})"
     )
-    for s in saved
-}
+    entries[label if label not in entries else f"{label} #{s.key[-6:]}"] = s.scenario
 with library_column, st.container(border=True):
     st.subheader("Library")
+    unreadable_warning(listing.unreadable, "scenario")
     st.selectbox("Scenario", list(entries), key="library_choice")
     chosen = entries[st.session_state["library_choice"]]
     st.caption(
         f"{len(saved)} saved in this workshop, {len(entries) - len(saved)} shipped."
-        if saved
+        if saved or listing.unreadable
         else "Nothing saved in this workshop yet: save the working scenario to share it here."
     )
     layout.user_text(chosen.metadata.description or "No description.")

@@ -2,7 +2,8 @@ import streamlit as st
 
 from alignment.storage import default_store
 from workshop_ui import compromise_view as view
-from workshop_ui import layout, state
+from workshop_ui import layout, proposal_actions, state
+from workshop_ui.unreadable import unreadable_warning
 
 st.set_page_config(layout="wide", page_title="Compromise · Alignment workshop")
 state.ensure_state()
@@ -17,25 +18,29 @@ working, status_quo = state.working(), state.status_quo()
 store = default_store()
 
 st.header("1. Proposals", divider="gray")
-stored = view.list_proposals(store)
+listing = view.list_proposals(store)  # None when the folder cannot be read: it says so
+stored = list(listing.items) if listing is not None else []
 usable = view.comparable(stored, working)
 form_column, list_column = st.columns([2, 3], gap="large")
 with form_column, st.container(border=True):
     view.proposal_form(store)
 with list_column:
     st.subheader(f"On the table ({len(stored)})")
-    if not stored:
-        st.info("No proposals yet. Save the working scenario as the first one.")
-    else:
+    if listing is not None:
+        unreadable_warning(listing.unreadable, "proposal")
+    proposal_actions.proposal_notices(listing)
+    if stored:
         st.dataframe(view.proposals_table(stored), hide_index=True, width="stretch",
                      key="proposal_list", column_config=view.PROPOSAL_COLUMNS)  # fmt: skip
         with st.expander("Load, overwrite or delete a proposal"):
-            view.manage_proposal(store, stored)
-    by_key = {p.key: p for p in usable}
+            proposal_actions.manage_proposal(store, stored)
+    elif listing is not None and not listing.unreadable:
+        st.info("No proposals yet. Save the working scenario as the first one.")
+    by_key, labels = {p.key: p for p in usable}, view.proposal_labels(usable)
     view.forget_missing("proposal_compare", by_key)
     picked_keys = st.multiselect(
         "Compare side by side, and explain the deal against", list(by_key),
-        format_func=lambda key: view.proposal_label(by_key[key]), key="proposal_compare",
+        format_func=labels.get, key="proposal_compare",
         placeholder="Pick one or more proposals", disabled=not usable,
     )  # fmt: skip
     chosen = [by_key[key] for key in picked_keys]

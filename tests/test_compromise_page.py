@@ -116,6 +116,17 @@ def test_saving_the_working_scenario_as_a_proposal_stores_and_lists_it(store):
     assert "On the table (1)" in [s.value for s in app.subheader]
 
 
+def test_a_double_click_on_save_stores_the_proposal_once(store):
+    app = propose(open_page(), "Nova at 650", "Dana", "sales", "Reps need margin.")
+    # The second click of a double click arrives with the form as it was before the first
+    # click's answer emptied it.
+    app = propose(app, "Nova at 650", "Dana", "sales", "Reps need margin.")
+
+    assert not app.exception, app.exception
+    assert len(store.list("proposals")) == 1
+    assert any("Saved the proposal" in s.value for s in app.success)
+
+
 def test_a_proposal_without_a_title_is_refused_naming_the_field(store):
     app = propose(open_page(), "   ")
 
@@ -214,6 +225,163 @@ def test_in_a_hosted_workshop_deleting_a_proposal_needs_the_facilitator(store, l
     assert "Only the facilitator can delete a proposal" in shown_text(app)
     assert not any(b.key == "proposal_confirm" for b in app.button)
     assert len(store.list("proposals")) == 1
+
+
+def confirmation_text(app: AppTest) -> str:
+    return "\n".join(w.value for w in app.warning).replace("\u2060", "").replace("\\", "")
+
+
+def ask_to_overwrite(app: AppTest, key: str, launch) -> AppTest:
+    app.session_state["working_scenario"] = with_values(launch, {"products.nova.price": 655.0})
+    app.selectbox(key="proposal_manage").set_value(key).run()
+    return app.button(key="proposal_overwrite").click().run()
+
+
+def test_the_confirmation_names_the_proposal_it_will_change(store, launch):
+    saved_proposal(store, launch, "Alpha")
+    bravo = saved_proposal(store, launch, "Bravo")
+
+    app = ask_to_overwrite(open_page(), bravo.key, launch)
+
+    assert "Replace the plan in **Bravo (" in confirmation_text(app)
+    assert "Alpha" not in confirmation_text(app)
+
+
+def test_an_overwrite_of_a_proposal_someone_then_deleted_touches_no_other_proposal(store, launch):
+    alpha = saved_proposal(store, launch, "Alpha")
+    bravo = saved_proposal(store, launch, "Bravo")
+    app = ask_to_overwrite(open_page(), bravo.key, launch)
+    store.delete("proposals", bravo.key, bravo.revision)  # the other facilitator
+
+    app.run()
+    if any(b.key == "proposal_confirm" for b in app.button):
+        app.button(key="proposal_confirm").click().run()
+
+    assert not app.exception, app.exception
+    assert store.list("proposals") == [alpha]  # same revision, same plan
+    assert "Bravo (" in shown_text(app)
+    assert "was deleted by someone else; nothing was overwritten" in shown_text(app)
+
+
+def test_confirming_an_overwrite_of_a_proposal_deleted_meanwhile_says_so(store, launch):
+    alpha = saved_proposal(store, launch, "Alpha")
+    bravo = saved_proposal(store, launch, "Bravo")
+    app = ask_to_overwrite(open_page(), bravo.key, launch)
+    store.delete("proposals", bravo.key, bravo.revision)  # while the confirmation is showing
+
+    app.button(key="proposal_confirm").click().run()
+
+    assert not app.exception, app.exception
+    assert store.list("proposals") == [alpha]
+    assert "Bravo (" in shown_text(app)
+    assert "was deleted by someone else; nothing was overwritten" in shown_text(app)
+
+
+def test_picking_another_proposal_drops_the_pending_overwrite(store, launch):
+    alpha = saved_proposal(store, launch, "Alpha")
+    bravo = saved_proposal(store, launch, "Bravo")
+    app = ask_to_overwrite(open_page(), bravo.key, launch)
+
+    app.selectbox(key="proposal_manage").set_value(alpha.key).run()
+
+    assert not any(b.key == "proposal_confirm" for b in app.button)
+    assert store.list("proposals") == [bravo, alpha]
+
+
+@pytest.mark.parametrize("picked", [0, 1])
+def test_of_two_proposals_alike_in_name_and_minute_the_picked_one_is_deleted(store, launch, picked):
+    alike = [saved_proposal(store, launch, "Same plan") for _ in range(2)]
+    app = open_page()
+
+    app.selectbox(key="proposal_manage").set_value(alike[picked].key).run()
+    app.button(key="proposal_delete").click().run()
+    app.button(key="proposal_confirm").click().run()
+
+    assert store.list("proposals") == [alike[1 - picked]]
+
+
+def test_a_delete_of_a_proposal_someone_saved_since_is_refused(store, launch):
+    item = saved_proposal(store, launch, "Bravo")
+    app = open_page()
+    app.button(key="proposal_delete").click().run()
+    theirs = store.update("proposals", item.key, item.scenario, item.revision)
+
+    app.button(key="proposal_confirm").click().run()
+
+    assert store.list("proposals") == [theirs]
+    assert "someone saved this proposal since you opened it" in shown_text(app).lower()
+
+
+def test_the_proposal_someone_deleted_while_it_was_open_is_named(store, launch):
+    saved_proposal(store, launch, "Alpha")
+    bravo = saved_proposal(store, launch, "Bravo")
+    app = open_page()
+    app.selectbox(key="proposal_manage").set_value(bravo.key).run()
+    store.delete("proposals", bravo.key, bravo.revision)
+
+    app.run()
+
+    assert "the proposal you had open, was deleted by someone else" in shown_text(app)
+    assert app.selectbox(key="proposal_manage").value != bravo.key
+
+
+# --- Damaged files and an unusable data folder ------------------------------------------------
+
+
+def test_unreadable_proposal_files_are_named_with_the_fix_not_hidden(store, launch):
+    saved_proposal(store, launch, "Alpha")
+    damaged = store.root / "proposals" / "20260101-000000-00000d.yaml"
+    damaged.write_text("revision: 1\n", encoding="utf-8")
+
+    app = open_page()
+
+    assert not app.exception, app.exception
+    warning = confirmation_text(app)
+    assert "1 saved proposal cannot be read" in warning
+    assert "proposals/20260101-000000-00000d.yaml" in warning
+    assert "restore it from a backup or delete the file" in warning
+    assert "On the table (1)" in [s.value for s in app.subheader]
+
+
+def test_an_overwrite_of_a_proposal_whose_file_was_damaged_meanwhile_is_dropped(store, launch):
+    alpha = saved_proposal(store, launch, "Alpha")
+    bravo = saved_proposal(store, launch, "Bravo")
+    app = ask_to_overwrite(open_page(), bravo.key, launch)
+    damaged = store.root / "proposals" / f"{bravo.key}.yaml"
+    damaged.write_text("revision: 1\n", encoding="utf-8")
+
+    app.run()
+
+    assert not app.exception, app.exception
+    assert not any(b.key == "proposal_confirm" for b in app.button)
+    assert "can no longer be read (see above); nothing was overwritten" in shown_text(app)
+    assert store.list("proposals") == [alpha]
+    assert damaged.read_text(encoding="utf-8") == "revision: 1\n"
+
+
+def test_only_unreadable_proposals_do_not_claim_the_table_is_empty(store):
+    folder = store.root / "proposals"
+    folder.mkdir(parents=True)
+    (folder / "20260101-000000-00000d.yaml").write_bytes(b"\x00\xff")
+
+    app = open_page()
+
+    assert "cannot be read" in confirmation_text(app)
+    assert not any("No proposals yet" in i.value for i in app.info)
+
+
+def test_saving_a_proposal_into_an_unwritable_data_folder_shows_an_error_box(tmp_path, monkeypatch):
+    blocker = tmp_path / "not_a_folder"
+    blocker.write_text("a file where the data folder should be", encoding="utf-8")
+    monkeypatch.setenv("ALIGNMENT_DATA_DIR", str(blocker))
+
+    app = propose(open_page(), "Nova at 650")
+
+    assert not app.exception, app.exception
+    (error,) = [e.value for e in app.error if "Not saved" in e.value]
+    shown = error.replace("\u2060", "").replace("\\", "")
+    assert "read-only or not writable by the app" in shown
+    assert "download your scenario to keep it" in shown
 
 
 # --- The search and the deal ------------------------------------------------------------------
@@ -359,3 +527,15 @@ def test_another_seed_waits_for_the_button_and_then_draws_other_candidates(searc
     assert len(searches) == 2
     second = suggested_deal(app)[0]
     assert not np.array_equal(lever_matrix(first.plans)[5:50], lever_matrix(second.plans)[5:50])
+
+
+def test_a_hard_limit_typed_outside_its_range_is_refused_out_loud_and_not_applied():
+    app = open_page()
+    app.number_input(key="constraint_margin").set_value(150.0).run()
+
+    assert not app.exception
+    refused = [e.value for e in app.error if "Min gross margin %" in e.value]
+    assert refused and "0 to 99" in refused[0] and "not applied" in refused[0]
+
+    app.number_input(key="constraint_margin").set_value(40.0).run()
+    assert not any("Min gross margin %" in e.value for e in app.error)

@@ -13,6 +13,8 @@ the cached candidates through :func:`alignment.compromise.bargain`.
 
 from __future__ import annotations
 
+import time
+from collections import Counter
 from collections.abc import Collection, Hashable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -38,7 +40,7 @@ from alignment.levers import with_values
 from alignment.report import build_report
 from alignment.safe_text import download_name as safe_download_name
 from alignment.scenario import Role
-from alignment.storage import ConflictError, NotFoundError, StorageError, Store, StoredScenario
+from alignment.storage import Listing, StorageError, Store, StoredScenario
 from workshop_ui import access, explain, layout, model, state
 from workshop_ui.charts import LEADERSHIP, PARTY_COLOURS, SALES, STATUS_QUO, WORKING
 from workshop_ui.formatting import D3_MONEY, D3_PERCENT
@@ -594,6 +596,19 @@ def proposal_label(item: StoredScenario) -> str:
     return f"{layout.plain(meta.name)} ({who}, {item.saved_at:%H:%M})"
 
 
+def proposal_labels(proposals: Sequence[StoredScenario]) -> dict[str, str]:
+    """Key → :func:`proposal_label`, each one different.
+
+    A select box tells its options apart by their labels, so two proposals with the same title,
+    author, role and minute would be one option: the second gets its key appended.
+    """
+    labels = {p.key: proposal_label(p) for p in proposals}
+    counts = Counter(labels.values())
+    return {
+        key: label if counts[label] == 1 else f"{label} #{key}" for key, label in labels.items()
+    }
+
+
 def as_proposal(scenario: Scenario, title: str, author: str, role: str, rationale: str) -> Scenario:
     """The scenario named and annotated as a proposal (raises ScenarioError naming the field)."""
     return with_values(
@@ -603,12 +618,29 @@ def as_proposal(scenario: Scenario, title: str, author: str, role: str, rational
     )  # fmt: skip
 
 
-def list_proposals(store: Store) -> list[StoredScenario]:
+def list_proposals(store: Store) -> Listing | None:
+    """Every proposal on file (readable newest first, and those that cannot be read); None,
+    and a warning saying why, when the folder itself cannot be read.
+    """
     try:
-        return store.list("proposals")
+        return store.listing("proposals")
     except StorageError as error:
         st.warning(f"The proposals cannot be listed: {layout.literal(str(error))}")
-        return []
+        return None
+
+
+_LAST_SAVED = "proposal_last_saved"
+DOUBLE_CLICK_SECONDS = 10.0
+
+
+def _just_saved(proposal: Scenario) -> bool:
+    """Whether this session saved exactly this proposal a moment ago."""
+    last = st.session_state.get(_LAST_SAVED)
+    return (
+        last is not None
+        and last[0] == proposal.model_dump_json()
+        and time.monotonic() - last[1] < DOUBLE_CLICK_SECONDS
+    )
 
 
 def _save_proposal(store: Store) -> None:
@@ -618,6 +650,9 @@ def _save_proposal(store: Store) -> None:
             state.working(), s["proposal_title"], s["proposal_author"], s["proposal_role"],
             s["proposal_rationale"],
         )  # fmt: skip
+        if _just_saved(proposal):  # a double click: the first click already saved it
+            s["proposal_outcome"] = ("saved", [proposal.metadata.name])
+            return
         saved = store.create("proposals", proposal)
     except ScenarioError as error:
         s["proposal_outcome"] = ("error", error.problems)
@@ -626,7 +661,7 @@ def _save_proposal(store: Store) -> None:
         s["proposal_outcome"] = ("error", [str(error)])
         return
     s["proposal_outcome"] = ("saved", [saved.scenario.metadata.name])
-    s["proposal_opened"] = (saved.key, saved.revision)
+    s[_LAST_SAVED] = (proposal.model_dump_json(), time.monotonic())
     # Saved: empty the form for the next proposal (a refused one keeps what was typed).
     for key in ("proposal_title", "proposal_rationale"):
         s[key] = ""
@@ -725,118 +760,6 @@ def forget_missing(key: str, options: Collection[str]) -> None:
         del st.session_state[key]
 
 
-def manage_proposal(store: Store, proposals: Sequence[StoredScenario]) -> None:
-    """Load, overwrite or delete one proposal; overwriting and deleting ask twice."""
-    s = st.session_state
-    by_key = {p.key: p for p in proposals}
-    forget_missing("proposal_manage", by_key)
-    key = st.selectbox(
-        "Proposal", list(by_key), format_func=lambda k: proposal_label(by_key[k]),
-        key="proposal_manage",
-    )  # fmt: skip
-    item = by_key[key]
-    opened = s.get("proposal_opened")
-    if opened is None or opened[0] != key:
-        s["proposal_opened"] = opened = (key, item.revision)
-        s.pop("proposal_pending", None)
-    load, overwrite, delete = st.columns(3)
-    if item.scenario.product_ids == state.status_quo().product_ids:
-        load.button("Load as working scenario", key="proposal_load", width="stretch",
-                    on_click=state.set_working, args=(item.scenario,))  # fmt: skip
-    else:  # other products: nothing to compare it with but itself
-        load.button("Load as the new status quo", key="proposal_load", width="stretch",
-                    on_click=state.load, args=(item.scenario,))  # fmt: skip
-    if overwrite.button("Overwrite with working", key="proposal_overwrite", width="stretch"):
-        s["proposal_pending"] = ("overwrite", key)
-    if delete.button("Delete", key="proposal_delete", width="stretch"):
-        s["proposal_pending"] = ("delete", key)
-    pending = s.get("proposal_pending")
-    if pending and pending[1] == key:
-        _confirm(store, item, pending[0], opened[1])
-    outcome = s.pop("proposal_manage_outcome", None)
-    if outcome is not None:
-        kind, message = outcome
-        (st.success if kind == "done" else st.error)(layout.literal(message))
-    if s.get("proposal_conflict") == key:
-        _conflict(store, item)
-
-
-def _confirm(store: Store, item: StoredScenario, action: str, revision: int) -> None:
-    name = layout.literal(item.scenario.metadata.name)
-    what = "overwrite" if action == "overwrite" else "delete"
-    with st.container(border=True):
-        if action == "overwrite":
-            st.warning(f"Replace the plan in “{name}” with the working scenario? Its title, "
-                       "author, role and rationale stay.")  # fmt: skip
-        else:
-            st.warning(f"Delete “{name}” for everyone in this workshop? This cannot be undone.")
-        if not access.require_facilitator(f"{what} a proposal"):
-            return
-        yes, no = st.columns(2)
-        yes.button(f"Yes, {what} it", key="proposal_confirm", type="primary", width="stretch",
-                   on_click=_apply, args=(store, item, action, revision))  # fmt: skip
-        no.button("Cancel", key="proposal_cancel", width="stretch",
-                  on_click=st.session_state.pop, args=("proposal_pending", None))  # fmt: skip
-
-
-def _apply(store: Store, item: StoredScenario, action: str, revision: int) -> None:
-    s = st.session_state
-    s.pop("proposal_pending", None)
-    try:
-        if action == "overwrite":
-            meta = item.scenario.metadata
-            updated = state.working().model_copy(update={"metadata": meta})
-            saved = store.update("proposals", item.key, updated, revision)
-            s["proposal_opened"] = (saved.key, saved.revision)
-            s["proposal_manage_outcome"] = ("done", f"Overwrote “{meta.name}”.")
-        else:
-            store.delete("proposals", item.key, revision)
-            s.pop("proposal_opened", None)
-            s["proposal_manage_outcome"] = ("done", f"Deleted “{item.scenario.metadata.name}”.")
-    except ConflictError:
-        s["proposal_conflict"] = item.key
-    except NotFoundError:
-        s["proposal_manage_outcome"] = (
-            "error", "Someone deleted this proposal since you opened it; the list is reloaded.",
-        )  # fmt: skip
-    except StorageError as error:
-        s["proposal_manage_outcome"] = ("error", str(error))
-
-
-def _conflict(store: Store, item: StoredScenario) -> None:
-    st.error(
-        "Someone saved this proposal since you opened it — reload it to see their version, or "
-        "save your working scenario as a new proposal so neither is lost."
-    )
-    reload, as_new = st.columns(2)
-    reload.button("Reload the proposal", key="proposal_reload", width="stretch",
-                  on_click=_reload, args=(item,))  # fmt: skip
-    as_new.button("Save mine as new", key="proposal_save_as_new", width="stretch",
-                  on_click=_save_as_new, args=(store, item))  # fmt: skip
-
-
-def _reload(item: StoredScenario) -> None:
-    st.session_state["proposal_opened"] = (item.key, item.revision)
-    st.session_state.pop("proposal_conflict", None)
-
-
-def _save_as_new(store: Store, item: StoredScenario) -> None:
-    s = st.session_state
-    s.pop("proposal_conflict", None)
-    meta = item.scenario.metadata
-    copy = state.working().model_copy(
-        update={"metadata": meta.model_copy(update={"name": _short(f"{meta.name} (my version)")})}
-    )
-    try:
-        saved = store.create("proposals", copy)
-    except StorageError as error:
-        s["proposal_manage_outcome"] = ("error", str(error))
-        return
-    s["proposal_manage"] = saved.key
-    s["proposal_opened"] = (saved.key, saved.revision)
-    s["proposal_manage_outcome"] = ("done", f"Saved as “{copy.metadata.name}”.")
-
-
 def _short(text: str, limit: int = 200) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
@@ -864,7 +787,7 @@ def lock_controls(working: Scenario) -> list[LockChoice]:
     for lever in chosen:
         unit = lever_unit(lever)
         scale = 100.0 if unit == "rate" else 1.0
-        label = layout.literal(levers[lever])
+        label = layout.label(levers[lever])
         mode: LockMode = "fixed"
         if unit == "money":
             mode = st.segmented_control(
@@ -889,27 +812,48 @@ def constraint_controls(working: Scenario) -> Constraints:
     """Hard limits every deal must meet; empty means no limit."""
     goals = working.goals
     margin, share = st.columns(2)
-    gm = margin.number_input(
-        "Min gross margin %", value=None, min_value=0.0, max_value=99.0, step=1.0,
-        key="constraint_margin", placeholder="none",
-        help=f"Leadership's target is {format_value(goals.gross_margin_pct.target, 'fraction')}.",
-    )  # fmt: skip
-    nps = share.number_input(
-        "Min new-product share %", value=None, min_value=0.0, max_value=99.0, step=1.0,
-        key="constraint_share", placeholder="none",
-        help=f"Leadership's target is {format_value(goals.new_product_share.target, 'fraction')}.",
-    )  # fmt: skip
+    with margin:
+        gm = _limit_input(
+            "Min gross margin %", "constraint_margin", 0.0, 99.0, 1.0, "a margin is below 100 %",
+            f"Leadership's target is {format_value(goals.gross_margin_pct.target, 'fraction')}.",
+        )  # fmt: skip
+    with share:
+        nps = _limit_input(
+            "Min new-product share %", "constraint_share", 0.0, 99.0, 1.0,
+            "a share is below 100 %",
+            f"Leadership's target is {format_value(goals.new_product_share.target, 'fraction')}.",
+        )  # fmt: skip
     contribution, motivation = st.columns(2)
-    con = contribution.number_input(
-        "Min contribution ($)", value=None, step=100_000.0, key="constraint_contribution",
-        placeholder="none",
-        help=f"Leadership's target is {format_value(goals.contribution.target, 'money')}.",
-    )  # fmt: skip
-    mot = motivation.number_input(
-        "Min rep motivation", value=None, min_value=0.0, max_value=100.0, step=1.0,
-        key="constraint_motivation", placeholder="none", help="0–100.",
-    )  # fmt: skip
+    with contribution:
+        con = _limit_input(
+            "Min contribution ($)", "constraint_contribution", -1e12, 1e12, 100_000.0,
+            "the model's money range",
+            f"Leadership's target is {format_value(goals.contribution.target, 'money')}.",
+        )  # fmt: skip
+    with motivation:
+        mot = _limit_input(
+            "Min rep motivation", "constraint_motivation", 0.0, 100.0, 1.0,
+            "motivation is scored 0–100", "0–100.",
+        )  # fmt: skip
     return constraints_from(gm, nps, con, mot)
+
+
+def _limit_input(
+    label: str, key: str, low: float, high: float, step: float, why: str, help: str
+) -> float | None:
+    """An optional number; one outside ``[low, high]`` is refused out loud and means no limit.
+
+    The input takes any number, so the browser never holds back a typed value silently.
+    """
+    value = st.number_input(label, value=None, step=step, key=key, placeholder="none", help=help)
+    if value is None or low <= value <= high:
+        return value
+    st.error(
+        f"{label}: {value:,.10g} is outside {low:,.10g} to {high:,.10g} ({why}); this limit is "
+        "not applied until it is in that range.",
+        icon=":material/block:",
+    )
+    return None
 
 
 def bargaining_controls() -> tuple[str, float]:
@@ -1182,24 +1126,41 @@ def report_files(
     return report.html, report.markdown, report.yaml
 
 
+@st.cache_data(max_entries=16, show_spinner=False)
+def _report_files(
+    agreed_json: str, status_quo_json: str, proposal_jsons: tuple[str, ...]
+) -> tuple[str, str, str]:
+    return report_files(
+        _scenario(agreed_json), _scenario(status_quo_json), [_scenario(p) for p in proposal_jsons]
+    )
+
+
 def report_downloads(agreed: Scenario, status_quo: Scenario, proposals: Sequence[Scenario]) -> None:
-    """The agreed (working) scenario against the status quo and the chosen proposals."""
-    # Built when a button is pressed (a deferred download), not on every rerun of the page.
-    args = (agreed, status_quo, tuple(proposals))
+    """The agreed (working) scenario against the status quo and the chosen proposals.
+
+    Every file is built before its button is drawn (about 15 ms, cached per content), so the
+    first click on any button delivers that button's file. Files built on click proved
+    unreliable with several such buttons on one page: a click could deliver another button's
+    file, or nothing.
+    """
+    html, markdown, _ = _report_files(
+        agreed.model_dump_json(), status_quo.model_dump_json(),
+        tuple(p.model_dump_json() for p in proposals),
+    )  # fmt: skip
     name = agreed.metadata.name
     html_column, markdown_column, yaml_column = st.columns(3)
     html_column.download_button(
-        "Report (HTML, opens offline)", lambda: report_files(*args)[0],
-        file_name=download_name(name, "html"), mime="text/html", key="report_html",
-        icon=":material/download:", width="stretch",
+        "Report (HTML, opens offline)", html, file_name=download_name(name, "html"),
+        mime="text/html", key="report_html", icon=":material/download:", width="stretch",
+        on_click="ignore",
     )  # fmt: skip
     markdown_column.download_button(
-        "Report (Markdown)", lambda: report_files(*args)[1],
-        file_name=download_name(name, "md"), mime="text/markdown", key="report_markdown",
-        icon=":material/download:", width="stretch",
+        "Report (Markdown)", markdown, file_name=download_name(name, "md"),
+        mime="text/markdown", key="report_markdown", icon=":material/download:",
+        width="stretch", on_click="ignore",
     )  # fmt: skip
     yaml_column.download_button(
         "Agreed scenario (YAML)", dump_scenario(agreed), file_name=download_name(name, "yaml"),
         mime="application/x-yaml", key="report_yaml", icon=":material/download:",
-        width="stretch",
+        width="stretch", on_click="ignore",
     )  # fmt: skip
