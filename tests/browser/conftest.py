@@ -202,3 +202,20 @@ def visit(browser_context, app_url) -> Iterator[Visit]:
         yield Visit(page, app_url).open()
     finally:
         page.close()
+
+
+@pytest.fixture
+def open_visit(browser_context, app_url):
+    """Open another tab (another participant's session) on the app; all are closed after."""
+    pages = []
+
+    def open_one() -> Visit:
+        page = browser_context.new_page()
+        pages.append(page)
+        return Visit(page, app_url).open()
+
+    try:
+        yield open_one
+    finally:
+        for page in pages:
+            page.close()
