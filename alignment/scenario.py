@@ -34,7 +34,7 @@ from pydantic import (
     model_validator,
 )
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 Identifier = Annotated[
     str,
@@ -188,6 +188,13 @@ class Product(Frozen):
     reference_hours: float = Field(
         gt=0, le=1e9, description="Team selling hours per period spent on it today (ē)."
     )
+    unassisted_share: float = Field(
+        0.1,
+        ge=0,
+        lt=1,
+        description="Fraction of today's units that would still sell with no selling hours "
+        "(inbound, partners, contracts) (u0).",
+    )
     lead_gen_elasticity: float = Field(
         0.0, ge=0, le=1, description="Share response to lead-generation spend at reference."
     )
@@ -196,6 +203,11 @@ class Product(Frozen):
         gt=0,
         le=1e12,
         description="Spend at which lead generation has doubled reach (m̄).",
+    )
+    reference_lead_generation: Money = Field(
+        0.0,
+        description="Lead-generation spend per period today (m⁰), with which the reference "
+        "share is observed; effects of lead generation are counted from here.",
     )
 
     @model_validator(mode="after")
@@ -239,10 +251,32 @@ class CommissionPlan(Frozen):
 
 
 class SalesTeam(Frozen):
-    """The sales force: its size, selling time, pay and how quickly it changes its habits."""
+    """The sales force: its size, selling time, pay, how much and where it sells, and the
+    new-product target it is held to."""
 
     reps: int = Field(ge=1, le=100_000, description="Number of sales reps.")
     hours_per_rep: float = Field(gt=0, le=5000, description="Selling hours per rep per period.")
+    min_hours_per_rep: float | None = Field(
+        None,
+        gt=0,
+        le=5000,
+        description="Fewest selling hours per rep per period the team would put in; "
+        "empty = half of hours_per_rep.",
+    )
+    max_hours_per_rep: float | None = Field(
+        None,
+        gt=0,
+        le=5000,
+        description="Most selling hours per rep per period the team would put in; "
+        "empty = 1.25 × hours_per_rep.",
+    )
+    effort_response: float = Field(
+        0.2,
+        ge=0,
+        le=2,
+        description="How strongly total selling time responds to motivation (ζ): "
+        "H = H̄·(M/M̄)^ζ; 0 keeps hours fixed.",
+    )
     base_salary: Money = Field(description="Fixed pay per rep per period.")
     on_target_earnings: float = Field(gt=0, le=1e9, description="Base + target variable pay.")
     attainment_spread: float = Field(
@@ -254,6 +288,11 @@ class SalesTeam(Frozen):
     quota_attainment_target: float = Field(
         0.65, gt=0, le=1, description="Share of reps at quota that counts as fully achievable."
     )
+    new_product_target: Fraction | None = Field(
+        None,
+        description="New-product share reps are held to (their role's target); "
+        "empty = leadership's new-product share target.",
+    )
 
     @model_validator(mode="after")
     def _ote_covers_base(self) -> SalesTeam:
@@ -263,6 +302,34 @@ class SalesTeam(Frozen):
                 f"base_salary ({self.base_salary:g})"
             )
         return self
+
+    @model_validator(mode="after")
+    def _hours_range_holds_todays_hours(self) -> SalesTeam:
+        if self.min_hours_per_rep is not None and self.min_hours_per_rep > self.hours_per_rep:
+            raise ValueError(
+                f"min_hours_per_rep ({self.min_hours_per_rep:g}) must not exceed "
+                f"hours_per_rep ({self.hours_per_rep:g})"
+            )
+        if self.max_hours_per_rep is not None and self.max_hours_per_rep < self.hours_per_rep:
+            raise ValueError(
+                f"max_hours_per_rep ({self.max_hours_per_rep:g}) must be at least "
+                f"hours_per_rep ({self.hours_per_rep:g})"
+            )
+        return self
+
+    @property
+    def hours_floor(self) -> float:
+        """Fewest selling hours per rep per period (H_min / reps): as stated, or half of today's."""
+        if self.min_hours_per_rep is None:
+            return 0.5 * self.hours_per_rep
+        return self.min_hours_per_rep
+
+    @property
+    def hours_ceiling(self) -> float:
+        """Most selling hours per rep per period (H_max / reps): as stated, or 1.25 × today's."""
+        if self.max_hours_per_rep is None:
+            return 1.25 * self.hours_per_rep
+        return self.max_hours_per_rep
 
 
 class Marketing(Frozen):
@@ -281,16 +348,21 @@ class Marketing(Frozen):
 
 
 class Goal(Frozen):
-    """One leadership goal: how much it matters and the level that counts as met."""
+    """One line of leadership's scorecard: the level that counts as met, and whether deals must
+    meet it."""
 
-    weight: float = Field(ge=0, le=100, description="Relative importance; weights are normalised.")
     target: float = Field(
         gt=0, le=1e12, description="Level that counts as met: money, or a fraction for % goals."
+    )
+    hard: bool = Field(
+        False,
+        description="Deals must meet this target: a hard constraint on the compromise search.",
     )
 
 
 class Goals(Frozen):
-    """Leadership's stated goals, the first remedy the article names."""
+    """Leadership's stated goals, the first remedy the article names: a scorecard of targets,
+    and what a unit of a strategic product is worth to leadership beyond its margin."""
 
     contribution: Goal = Field(
         description="Contribution per period: margin less sales and marketing."
@@ -300,14 +372,19 @@ class Goals(Frozen):
     )
     gross_margin_pct: Goal = Field(description="Gross margin as a fraction of revenue.")
     near_band: float = Field(0.1, gt=0, lt=1, description="Within this fraction of target: near.")
+    strategic_value: dict[Identifier, Money] = Field(
+        default_factory=dict,
+        description="What leadership says one more unit of a strategic product is worth beyond "
+        "this period's margin, by product id, money per unit (λ).",
+    )
+    strategic_value_reason: LongText = Field(
+        "",
+        description="Why a strategic unit is worth that much (installed base, lifetime value, "
+        "a foothold).",
+    )
 
     @model_validator(mode="after")
-    def _some_goal_matters(self) -> Goals:
-        if (
-            self.contribution.weight + self.new_product_share.weight + self.gross_margin_pct.weight
-            <= 0
-        ):
-            raise ValueError("at least one goal weight must be above 0")
+    def _fractions_are_fractions(self) -> Goals:
         if self.new_product_share.target >= 1 or self.gross_margin_pct.target >= 1:
             raise ValueError("share and margin targets are fractions: must be below 1")
         return self
@@ -354,7 +431,7 @@ class Scenario(Frozen):
     fractions (0.25 means 25 %).
     """
 
-    schema_version: Literal[1] = Field(SCHEMA_VERSION, description="File format version.")
+    schema_version: Literal[2] = Field(SCHEMA_VERSION, description="File format version.")
     metadata: Metadata = Field(description="Title, author and the story of the scenario.")
     segments: list[Segment] = Field(min_length=1, max_length=20, description="Market segments.")
     products: list[Product] = Field(
@@ -394,6 +471,7 @@ class Scenario(Frozen):
             ("marketing.lead_generation", self.marketing.lead_generation),
             ("negotiation.prices", self.negotiation.prices),
             ("negotiation.kickers", self.negotiation.kickers),
+            ("goals.strategic_value", self.goals.strategic_value),
         ):
             for key in mapping:
                 if key not in product_ids:
@@ -404,9 +482,16 @@ class Scenario(Frozen):
                 raise ValueError(
                     f"negotiation.locked: unknown lever {lock!r}; use one of {sorted(valid_locks)}"
                 )
-        if not any(p.strategic for p in self.products) and self.goals.new_product_share.weight > 0:
+        for key in self.goals.strategic_value:
+            if not self.product(key).strategic:
+                raise ValueError(
+                    f"goals.strategic_value.{key}: {key} is not a strategic product; "
+                    "mark it strategic or remove it"
+                )
+        if self.goals.new_product_share.hard and not any(p.strategic for p in self.products):
             raise ValueError(
-                "goals.new_product_share: weight is above 0 but no product is marked strategic"
+                "goals.new_product_share.hard: no product is marked strategic, so no deal can "
+                "meet this target; mark the new product strategic or set hard: false"
             )
         return self
 
@@ -416,6 +501,13 @@ class Scenario(Frozen):
 
     def product(self, product_id: str) -> Product:
         return next(p for p in self.products if p.id == product_id)
+
+    @property
+    def reps_new_product_target(self) -> float:
+        """The new-product share reps are held to (§4): their own target where the scenario
+        states one, else leadership's new-product share target; a fraction."""
+        held = self.sales_team.new_product_target
+        return self.goals.new_product_share.target if held is None else held
 
 
 def lever_names(product_ids: list[str]) -> set[str]:

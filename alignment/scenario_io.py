@@ -21,9 +21,21 @@ object is built from it:
   what YAML escapes can put in text (``"\\e[31m"``, ``"\\u202E"``): control characters and
   direction overrides in any text field, and two products or two segments of the same name.
 
-Schema versions: version 1 is current. Version 0 files (before the negotiation section) named
-the gross-margin commission rate ``commission.gm_rate`` and had no ``negotiation``; they are
-migrated on load. A file from a newer version is refused, naming the version this build reads.
+Schema versions: version 2 is current. Older files are migrated on load, one version at a time,
+wherever they come from (a file, an upload, a saved proposal, an autosaved draft), and a
+problem in one is named at the path written in the file:
+
+- version 0 (before the negotiation section) named the gross-margin commission rate
+  ``commission.gm_rate`` and had no ``negotiation``;
+- version 1 gave each goal a ``weight``, the goals' share of a weighted score. Leadership's value
+  is money since version 2 (contribution plus the stated ``goals.strategic_value`` of strategic
+  units), so the weights are dropped, and the fields version 2 added (unassisted demand, the
+  effort response and hours range, the reps' new-product target, hard goals, strategic value)
+  take their defaults.
+
+An old file may not hold a field of a later version (it would be half migrated); one that does
+is refused naming the field and the version to declare. A file from a newer version is refused,
+naming the versions this build reads.
 """
 
 from __future__ import annotations
@@ -520,31 +532,128 @@ def _migrated(data: dict[str, Any]) -> tuple[list[str], dict[str, Any], dict[str
             data,
             {},
         )
-    if version == SCHEMA_VERSION:
-        return [], data, {}
-    return _from_version_0(data)
+    problems: list[str] = []
+    renames: dict[str, str] = {}
+    for step in range(version, SCHEMA_VERSION):
+        step_problems, data, step_renames = _MIGRATIONS[step](data, version)
+        problems += step_problems
+        renames = _composed(step_renames, renames)
+    return problems, data, renames
 
 
-def _from_version_0(data: dict[str, Any]) -> tuple[list[str], dict[str, Any], dict[str, str]]:
-    """Version 0: ``commission.gm_rate`` (now ``margin_rate``), no ``negotiation`` section."""
+def _from_version_0(
+    data: dict[str, Any], written: int
+) -> tuple[list[str], dict[str, Any], dict[str, str]]:
+    """Version 0 → 1: ``commission.gm_rate`` is now ``margin_rate``; ``negotiation`` is new."""
     problems = []
     if "negotiation" in data:
         problems.append(
             "negotiation: version 0 files have no negotiation section; remove it, or set "
-            f"schema_version: {SCHEMA_VERSION} and check the other fields"
+            "schema_version: 1 and check the other fields"
         )
     commission = data.get("commission")
     if isinstance(commission, dict):
         if "margin_rate" in commission:
             problems.append(
                 "commission.margin_rate: version 0 files call this gm_rate; rename it, or set "
-                f"schema_version: {SCHEMA_VERSION}"
+                "schema_version: 1"
             )
         commission = {("margin_rate" if k == "gm_rate" else k): v for k, v in commission.items()}
-    migrated = {**data, "schema_version": SCHEMA_VERSION}
+    migrated = {**data, "schema_version": 1}
     if commission is not None:
         migrated["commission"] = commission
     return problems, migrated, {"commission.margin_rate": "commission.gm_rate"}
+
+
+_GOAL_NAMES = ("contribution", "new_product_share", "gross_margin_pct")
+# Fields version 2 added, by the section that holds them ("products" for every product).
+_NEW_IN_VERSION_2 = {
+    "products": ("unassisted_share", "reference_lead_generation"),
+    "sales_team": (
+        "min_hours_per_rep", "max_hours_per_rep", "effort_response", "new_product_target",
+    ),
+    "goals": ("strategic_value", "strategic_value_reason"),
+    **{f"goals.{goal}": ("hard",) for goal in _GOAL_NAMES},
+}  # fmt: skip
+
+
+def _from_version_1(
+    data: dict[str, Any], written: int
+) -> tuple[list[str], dict[str, Any], dict[str, str]]:
+    """Version 1 → 2: goals lose their ``weight``; every field version 2 added keeps its default.
+
+    The weights are dropped, not converted: leadership's value is money in version 2, and no
+    weight says what a unit of a strategic product is worth.
+    """
+    problems = [
+        f"{path}: {path.rsplit('.', 1)[-1]} is new in version 2 and this file is version "
+        f"{written}; remove it, or set schema_version: 2 (and delete the goals' weight lines)"
+        for path in _later_fields(data)
+    ]
+    migrated = {**data, "schema_version": 2}
+    # A version-1 file's shares were stated with its own lead-generation spend in place, so
+    # that spend is today's (version 1 anchored shares at no spend and over-counted marketing).
+    marketing = data.get("marketing")
+    spend = marketing.get("lead_generation") if isinstance(marketing, dict) else None
+    products = data.get("products")
+    if isinstance(spend, dict) and isinstance(products, list):
+        migrated["products"] = [
+            {**item, "reference_lead_generation": spend[item["id"]]}
+            if isinstance(item, dict) and isinstance(item.get("id"), str)
+            and item["id"] in spend and "reference_lead_generation" not in item
+            else item
+            for item in products
+        ]  # fmt: skip
+    goals = data.get("goals")
+    if isinstance(goals, dict):
+        migrated["goals"] = {
+            name: _without_weight(goal) if name in _GOAL_NAMES else goal
+            for name, goal in goals.items()
+        }
+    return problems, migrated, {}
+
+
+def _later_fields(data: dict[str, Any]) -> list[str]:
+    """The paths of fields version 2 added that ``data`` already holds, in file order."""
+    found = []
+    for section, names in _NEW_IN_VERSION_2.items():
+        if section == "products":
+            products = data.get("products")
+            places = {
+                f"products[{i}]": item
+                for i, item in enumerate(products if isinstance(products, list) else [])
+            }
+        else:
+            places = {section: _at(data, section)}
+        for where, mapping in places.items():
+            if isinstance(mapping, dict):
+                found += [f"{where}.{name}" for name in names if name in mapping]
+    return found
+
+
+def _at(data: dict[str, Any], dotted: str) -> Any:
+    node: Any = data
+    for part in dotted.split("."):
+        node = node.get(part) if isinstance(node, dict) else None
+    return node
+
+
+def _without_weight(goal: Any) -> Any:
+    if not isinstance(goal, dict):
+        return goal
+    return {key: value for key, value in goal.items() if key != "weight"}
+
+
+# Migration steps: ``_MIGRATIONS[n]`` turns version n data into version n + 1 data.
+_MIGRATIONS = {0: _from_version_0, 1: _from_version_1}
+
+
+def _composed(later: dict[str, str], earlier: dict[str, str]) -> dict[str, str]:
+    """Renames through two steps: {path now: path in the file}."""
+    composed = dict(earlier)
+    for current, previous in later.items():
+        composed[current] = earlier.get(previous, previous)
+    return composed
 
 
 def _renamed(problem: str, renames: dict[str, str]) -> str:
@@ -579,6 +688,12 @@ def _problem(item: Any) -> str:
     kind = item["type"]
     value = item.get("input")
     if kind == "extra_forbidden":
+        if len(loc) == 3 and loc[0] == "goals" and loc[2] == "weight":
+            return (
+                f"{path}: goals have no weight since version 2 (leadership's value is money: "
+                "contribution plus goals.strategic_value); delete the line, or write "
+                "schema_version: 1 if the file is from version 1, so it is migrated"
+            )
         return f"{path}: unknown field; {_suggestion(loc)}"
     if kind == "missing":
         return f"{path}: field required; add it{_described(loc)}"

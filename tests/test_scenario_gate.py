@@ -73,7 +73,7 @@ EXPECTED = {
     "comment_only.yaml": ["file is empty"],
     "top_level_list.yaml": ["top level must be a mapping", "got a list of 2 items"],
     "top_level_scalar.yaml": ["top level must be a mapping", "got 'just some text'"],
-    "future_version.yaml": ["schema_version: the file is version 2", "reads versions 0 to 1"],
+    "future_version.yaml": ["schema_version: the file is version 3", "reads versions 0 to 2"],
     "version_as_text.yaml": ["schema_version: must be a whole number", "got '1'"],
     "deep_nesting.yaml": ["metadata[0]", f"nested more than {MAX_DEPTH} levels"],
     "non_string_key.yaml": ["commission.kickers (line 60): key '1' is not a name"],
@@ -345,7 +345,7 @@ def test_a_utf8_byte_order_mark_and_windows_line_endings_are_accepted():
 
 
 def test_a_file_without_schema_version_is_read_as_the_current_version():
-    assert load_scenario(BASE.replace("schema_version: 1\n", "")) == load_scenario(EXAMPLE)
+    assert load_scenario(BASE.replace("schema_version: 2\n", "")) == load_scenario(EXAMPLE)
 
 
 def test_every_scenario_in_the_library_passes_the_gate():
@@ -412,8 +412,9 @@ def test_a_failed_save_keeps_the_old_file(tmp_path, monkeypatch):
 
 # -- versions --------------------------------------------------------------------------------
 
+VERSION_1 = (HERE / "fixtures" / "v1" / "launch_conflict.yaml").read_text(encoding="utf-8")
 VERSION_0 = (
-    BASE.replace("schema_version: 1", "schema_version: 0")
+    VERSION_1.replace("schema_version: 1", "schema_version: 0")
     .replace("  margin_rate: 0.08", "  gm_rate: 0.08")
     .split("negotiation:")[0]
 )
@@ -421,7 +422,7 @@ VERSION_0 = (
 
 def test_a_version_0_file_is_migrated_gm_rate_becoming_margin_rate():
     scenario = load_scenario(VERSION_0)
-    assert scenario.schema_version == 1
+    assert scenario.schema_version == 2
     assert scenario.commission.margin_rate == 0.08
     assert scenario.negotiation == Scenario.model_fields["negotiation"].default
 
@@ -442,10 +443,10 @@ def test_a_version_0_file_with_version_1_fields_is_refused_with_the_fix():
         load_scenario(VERSION_0 + "negotiation: {}\n")
 
 
-@pytest.mark.parametrize("version", ["-1", "1.0", "true", "null", "99"])
+@pytest.mark.parametrize("version", ["-1", "2.0", "true", "null", "99"])
 def test_other_schema_versions_are_refused_naming_the_version_read(version):
-    with pytest.raises(ScenarioError, match=r"^scenario: schema_version: .*(1|whole number)"):
-        load_scenario(BASE.replace("schema_version: 1", f"schema_version: {version}"))
+    with pytest.raises(ScenarioError, match=r"^scenario: schema_version: .*(2|whole number)"):
+        load_scenario(BASE.replace("schema_version: 2", f"schema_version: {version}"))
 
 
 # -- messages --------------------------------------------------------------------------------
@@ -678,3 +679,72 @@ def test_the_json_schema_file_states_the_same_rule_for_editors():
         with pytest.raises(jsonschema.ValidationError):
             jsonschema.validate(data, schema)
         data["metadata"][field] = "fine"
+
+
+# -- the fields version 2 added --------------------------------------------------------------
+
+
+def test_strategic_value_is_stated_for_strategic_products_only():
+    data = load_scenario(EXAMPLE).model_dump()
+    data["goals"]["strategic_value"] = {"nova": 250.0, "pro": 100.0}
+    with pytest.raises(ScenarioError) as refused:
+        scenario_from_data(data)
+    assert refused.value.problems == [
+        "goals.strategic_value.pro: pro is not a strategic product; mark it strategic or remove it"
+    ]
+    data["goals"]["strategic_value"] = {"ghost": 1.0}
+    with pytest.raises(ScenarioError, match=r"goals\.strategic_value\.ghost: unknown product id"):
+        scenario_from_data(data)
+    data["goals"]["strategic_value"] = {"nova": 250.0}
+    assert scenario_from_data(data).goals.strategic_value == {"nova": 250.0}
+
+
+def test_a_hard_new_product_share_goal_needs_a_strategic_product():
+    data = load_scenario(EXAMPLE).model_dump()
+    data["goals"]["new_product_share"]["hard"] = True
+    for product in data["products"]:
+        product["strategic"] = False
+    with pytest.raises(ScenarioError, match=r"^scenario: goals\.new_product_share\.hard: no "):
+        scenario_from_data(data)
+
+
+@pytest.mark.parametrize(
+    ("field", "hours", "problem"),
+    [
+        ("min_hours_per_rep", 1600.0, "min_hours_per_rep (1600) must not exceed hours_per_rep"),
+        ("max_hours_per_rep", 1400.0, "max_hours_per_rep (1400) must be at least hours_per_rep"),
+    ],
+)
+def test_the_range_of_hours_per_rep_holds_todays_hours(field, hours, problem):
+    with pytest.raises(ScenarioError) as refused:
+        with_value(load_scenario(EXAMPLE), f"sales_team.{field}", hours)
+    assert refused.value.problems == [f"sales_team: {problem} (1500)"]
+
+
+def test_the_hours_range_is_as_stated_or_half_to_one_and_a_quarter_times_todays():
+    scenario = load_scenario(EXAMPLE)
+    assert (scenario.sales_team.hours_floor, scenario.sales_team.hours_ceiling) == (750.0, 1875.0)
+    stated = with_value(scenario, "sales_team.min_hours_per_rep", 1200.0)
+    stated = with_value(stated, "sales_team.max_hours_per_rep", 1500.0)
+    assert (stated.sales_team.hours_floor, stated.sales_team.hours_ceiling) == (1200.0, 1500.0)
+
+
+def test_reps_are_held_to_their_own_new_product_target_or_else_leaderships():
+    scenario = load_scenario(EXAMPLE)
+    assert scenario.reps_new_product_target == scenario.goals.new_product_share.target == 0.12
+    held = with_value(scenario, "sales_team.new_product_target", 0.08)
+    assert held.reps_new_product_target == 0.08
+
+
+@pytest.mark.parametrize(
+    ("path", "value", "problem"),
+    [
+        ("products.nova.unassisted_share", 1.0, "products[2].unassisted_share: must be less"),
+        ("sales_team.effort_response", 2.5, "sales_team.effort_response: must be less than or"),
+        ("sales_team.new_product_target", 1.5, "sales_team.new_product_target: must be less than"),
+    ],
+)
+def test_the_new_fields_refuse_values_out_of_range(path, value, problem):
+    with pytest.raises(ScenarioError) as refused:
+        with_value(load_scenario(EXAMPLE), path, value)
+    assert refused.value.problems[0].startswith(problem)
