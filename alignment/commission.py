@@ -8,11 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.special import ndtr, ndtri
-
-# Mid-point quantiles of a standard normal: enough to integrate pay over the rep population.
-ATTAINMENT_QUANTILES = 48
-_STANDARD_NORMAL_QUANTILES = ndtri((np.arange(ATTAINMENT_QUANTILES) + 0.5) / ATTAINMENT_QUANTILES)
+from scipy.special import ndtr
 
 
 def commission_per_unit(
@@ -22,8 +18,11 @@ def commission_per_unit(
     margin_rate: np.ndarray,
     kicker: np.ndarray,
 ) -> np.ndarray:
-    """``k = r_rev p + r_gm (p − c) + b`` in money per unit; rates are shaped ``(plans, 1)``."""
-    return revenue_rate * price + margin_rate * (price - unit_cost) + kicker
+    """``k = max(0, r_rev p + r_gm (p − c) + b)`` in money per unit; rates shaped ``(plans, 1)``.
+
+    Never negative: a price below cost pays no commission, it does not charge the rep.
+    """
+    return np.maximum(revenue_rate * price + margin_rate * (price - unit_cost) + kicker, 0.0)
 
 
 @dataclass(frozen=True)
@@ -34,6 +33,19 @@ class Payout:
     share_at_quota: np.ndarray  # share of reps at or above quota, (plans,)
     variable_pay_per_rep: np.ndarray  # expected commission per rep, (plans,)
     payout_factor: np.ndarray  # variable pay / plain commission (accelerator and cap), (plans,)
+    commission_multiplier: np.ndarray  # E[∂pay/∂C]: pay per extra unit of plain commission
+    attainment_slope: np.ndarray  # E[∂pay/∂a]: pay per extra unit of attainment, money
+
+    def marginal_pay(self, pay_per_unit: np.ndarray, quota_per_unit: np.ndarray) -> np.ndarray:
+        """Expected marginal pay of one more unit, ``π = k E[m] + (q / Q) E[∂pay/∂a]``.
+
+        ``quota_per_unit`` is what one unit adds to the quota basis over one rep's quota
+        (``q_i / Q``), ``(plans, products)``. Money per unit, ``(plans, products)``.
+        """
+        return (
+            pay_per_unit * self.commission_multiplier[:, np.newaxis]
+            + quota_per_unit * self.attainment_slope[:, np.newaxis]
+        )
 
 
 def team_payout(
@@ -47,8 +59,11 @@ def team_payout(
 ) -> Payout:
     """Expected pay when rep attainment is log-normal around the team's expected attainment.
 
-    A rep at attainment ``a`` sells ``a / A`` of the average rep's volume, earning its plain
-    commission on volume up to quota and ``accelerator`` times it above, up to ``cap``.
+    A rep selling ``r`` times the average rep's volume (``ln r ~ N(−σ²/2, σ²)``, so
+    ``E[r] = 1``) reaches attainment ``a = r A`` and earns ``p̄ (r + (acc − 1) max(r − q, 0))``,
+    at most ``cap``, where ``p̄`` is the average plain commission and ``q = 1 / A`` the volume at
+    quota. Every expectation is a partial moment of the log-normal over the stretches below
+    quota, above quota and above the cap, in closed form: exact, and one pass over the plans.
 
     Parameters
     ----------
@@ -58,36 +73,68 @@ def team_payout(
     """
     sigma = attainment_spread
     attainment = np.maximum(quota_basis, 0.0) / (reps * quota_per_rep)
-    # Each rep's attainment relative to the team mean, E[relative] = 1.
-    relative = np.exp(sigma * _STANDARD_NORMAL_QUANTILES)
-    # Normalise on the quantiles themselves so a plan without accelerator or cap pays exactly
-    # its plain commission (the analytic exp(−σ²/2) leaves a small discretisation bias).
-    relative /= relative.mean()
-    plain_mean = plain_commission / reps
-    if accelerator == 1.0 and cap is None:
-        variable_pay = plain_mean.copy()  # exact: the quantiles average to 1
+    plain_mean = np.maximum(plain_commission / reps, 0.0)
+    moments = _LogNormal(sigma)
+    with np.errstate(divide="ignore"):
+        quota_point = np.where(attainment > 0, 1.0 / np.maximum(attainment, 1e-300), np.inf)
+    extra = accelerator - 1.0
+    if cap is None:
+        cap_point = np.full_like(attainment, np.inf)
     else:
-        # A rep selling r times the average earns p̄·(r + (accelerator − 1)·max(r − 1/A, 0)):
-        # plain commission on everything, the accelerator's extra on volume above quota.
-        quota_point = np.divide(
-            1.0, attainment, out=np.full_like(attainment, np.inf), where=attainment > 0
+        with np.errstate(divide="ignore", invalid="ignore"):
+            below = cap / plain_mean  # the cap reached before quota
+            above = (cap / plain_mean + extra * quota_point) / accelerator
+        cap_point = np.where(
+            plain_mean > 0, np.where(plain_mean * quota_point >= cap, below, above), np.inf
         )
-        pay = relative - quota_point[:, np.newaxis]
-        np.maximum(pay, 0.0, out=pay)
-        pay *= accelerator - 1.0
-        pay += relative
-        pay *= plain_mean[:, np.newaxis]
-        if cap is not None:
-            np.minimum(pay, cap, out=pay)
-        variable_pay = pay.mean(axis=1)
-    factor = np.divide(
-        variable_pay, plain_mean, out=np.ones_like(variable_pay), where=np.abs(plain_mean) > 1e-12
+    low_end = np.minimum(quota_point, cap_point)  # end of the plain-rate stretch
+    high_end = np.maximum(cap_point, quota_point)  # end of the accelerated stretch
+    accelerated = moments.volume(high_end) - moments.volume(quota_point)
+    reached = moments.share(high_end) - moments.share(quota_point)
+    inverse = moments.inverse(high_end) - moments.inverse(quota_point)
+    finite_q = np.where(np.isfinite(quota_point), quota_point, 0.0)
+    variable_pay = plain_mean * (
+        moments.volume(low_end) + accelerator * accelerated - extra * finite_q * reached
     )
-    # ln a ~ N(ln A − σ²/2, σ²) keeps mean attainment at A, so the median rep sits below A.
-    z = (np.log(np.maximum(attainment, 1e-300)) - 0.5 * sigma**2) / sigma
+    if cap is not None:
+        variable_pay = variable_pay + cap * (1.0 - moments.share(cap_point))
+    # Per rep below quota ∂pay/∂C = 1; above it 1 + (acc − 1)(1 − q/r), and
+    # ∂pay/∂a = (acc − 1) p̄ q² / r; both 0 once the cap binds.
+    multiplier = moments.share(low_end) + accelerator * reached - extra * finite_q * inverse
+    slope = extra * plain_mean * finite_q**2 * inverse
+    factor = np.divide(
+        variable_pay, plain_mean, out=np.ones_like(variable_pay), where=plain_mean > 1e-12
+    )
     return Payout(
         expected_attainment=attainment,
-        share_at_quota=ndtr(z),
+        share_at_quota=1.0 - moments.share(quota_point),
         variable_pay_per_rep=variable_pay,
         payout_factor=factor,
+        commission_multiplier=multiplier,
+        attainment_slope=slope,
     )
+
+
+class _LogNormal:
+    """Partial moments of ``r`` with ``ln r ~ N(−σ²/2, σ²)`` below a point ``x``."""
+
+    def __init__(self, sigma: float) -> None:
+        self.sigma = sigma
+        self.mu = -0.5 * sigma**2
+
+    def _z(self, x: np.ndarray, shift: float) -> np.ndarray:
+        with np.errstate(divide="ignore"):
+            log_x = np.log(np.maximum(x, 0.0))
+        return (log_x - self.mu - shift) / self.sigma
+
+    def share(self, x: np.ndarray) -> np.ndarray:
+        """``P(r ≤ x)``."""
+        return ndtr(self._z(x, 0.0))
+
+    def volume(self, x: np.ndarray) -> np.ndarray:
+        """``E[r 1{r ≤ x}]``."""
+        return ndtr(self._z(x, self.sigma**2))
+
+    def inverse(self, x: np.ndarray) -> np.ndarray:
+        """``E[r⁻¹ 1{r ≤ x}]``."""
+        return np.exp(-self.mu + 0.5 * self.sigma**2) * ndtr(self._z(x, -(self.sigma**2)))

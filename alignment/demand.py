@@ -1,5 +1,11 @@
 """Calibrated multinomial-logit demand, one logit per market segment (MODEL.md §1).
 
+The reference point is today: today's prices, hours and lead-generation spend reproduce
+today's shares exactly. A product keeps some demand with no selling hours at all (its
+*unassisted* demand, inbound, partners, contracts): the hours term is
+``γ ln((e + φ ē) / ((1 + φ) ē))`` with ``φ`` solved from the fraction ``u0`` of today's units
+that would still sell with no hours.
+
 Arrays are shaped ``(plans, products)``; per-product constants are shaped ``(products,)``.
 """
 
@@ -8,11 +14,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.optimize import brentq
 
 from alignment.scenario import Scenario
 
 # Hours below this (per hour of team time) are treated as this, so ln(e) stays finite.
 EFFORT_FLOOR = 1e-9
+# Unassisted demand so large that hours barely matter: φ beyond this changes nothing visible.
+MAX_UNASSISTED_HOURS = 1e6
 
 
 @dataclass(frozen=True)
@@ -21,22 +30,28 @@ class Demand:
 
     alpha: np.ndarray
     beta: np.ndarray  # per unit of price
-    gamma: np.ndarray  # per log-unit of selling hours
+    gamma: np.ndarray  # per log-unit of (selling hours + unassisted hours)
     delta: np.ndarray  # per log-unit of (1 + lead-gen spend / scale)
     reference_hours: np.ndarray
+    unassisted_hours: np.ndarray  # φ ē: hours-equivalents of demand that needs no rep
     lead_gen_scale: np.ndarray
+    reference_lead_gen: np.ndarray  # today's lead-generation spend m⁰
     segment_size: np.ndarray  # units per period of each product's segment
     membership: np.ndarray  # (products, segments) one-hot
     segment_sizes: np.ndarray  # (segments,) units per period
     same_segment: np.ndarray  # (products, products) 1 where two products share a segment
     segment_index: np.ndarray  # (products,) position of each product's segment
     segment_members: tuple[np.ndarray, ...]  # per segment, the positions of its products
+    # Rep motivation at which reps put in today's hours (the status quo's); set by
+    # :func:`alignment.evaluate.calibrated`.
+    reference_motivation: float | None = None
 
 
 def calibrate(scenario: Scenario) -> Demand:
-    """Calibrate the logit in closed form from the scenario's reference point (MODEL.md §1).
+    """Calibrate the logit from the scenario's reference point (MODEL.md §1).
 
-    ``β = η / (p̄ (1 − s̄))``, ``γ = ε / (1 − s̄)``, ``α = ln(s̄ / s̄₀) + β p̄``.
+    ``β = η / (p̄ (1 − s̄))``, ``γ = ε (1 + φ) / (1 − s̄)``, ``δ = ε_m / (1 − s̄)``,
+    ``α = ln(s̄ / s̄₀) + β p̄``; ``φ`` from :func:`unassisted_ratio`.
     """
     products = scenario.products
     segment_index = {s.id: k for k, s in enumerate(scenario.segments)}
@@ -48,20 +63,30 @@ def calibrate(scenario: Scenario) -> Demand:
 
     reference_price = np.array([p.reference_price for p in products])
     reference_share = np.array([p.reference_share for p in products])
+    effort_elasticity = np.array([p.effort_elasticity for p in products])
     outside_share = 1.0 - reference_share @ same_segment
+    phi = np.array(
+        [
+            unassisted_ratio(p.unassisted_share, p.reference_share, p.effort_elasticity)
+            for p in products
+        ]
+    )
     beta = np.array([p.price_elasticity for p in products]) / (
         reference_price * (1.0 - reference_share)
     )
-    gamma = np.array([p.effort_elasticity for p in products]) / (1.0 - reference_share)
+    gamma = effort_elasticity * (1.0 + phi) / (1.0 - reference_share)
     delta = np.array([p.lead_gen_elasticity for p in products]) / (1.0 - reference_share)
     alpha = np.log(reference_share / outside_share) + beta * reference_price
+    reference_hours = np.array([p.reference_hours for p in products])
     return Demand(
         alpha=alpha,
         beta=beta,
         gamma=gamma,
         delta=delta,
-        reference_hours=np.array([p.reference_hours for p in products]),
+        reference_hours=reference_hours,
+        unassisted_hours=phi * reference_hours,
         lead_gen_scale=np.array([p.lead_gen_scale for p in products]),
+        reference_lead_gen=np.array([p.reference_lead_generation for p in products]),
         segment_size=segment_sizes @ membership.T,
         membership=membership,
         segment_sizes=segment_sizes,
@@ -69,6 +94,32 @@ def calibrate(scenario: Scenario) -> Demand:
         segment_index=membership.argmax(axis=1),
         segment_members=tuple(np.flatnonzero(column) for column in membership.T),
     )
+
+
+def unassisted_ratio(unassisted_share: float, reference_share: float, elasticity: float) -> float:
+    """``φ``: unassisted demand in multiples of today's hours, from ``u0`` (MODEL.md §1).
+
+    With no selling hours the utility falls by ``γ ln(φ / (1 + φ))``; keeping ``u0`` of today's
+    units takes a fall of ``L = ln(u0 (1 − s̄) / (1 − u0 s̄))``. With ``γ = ε (1 + φ) / (1 − s̄)``
+    that is one equation in ``φ``, ``(1 + φ) ln(φ / (1 + φ)) = L (1 − s̄) / ε``, whose left side
+    rises from −∞ (φ = 0) towards −1 (φ → ∞). ``u0 = 0`` gives ``φ = 0``; a ``u0`` too large for
+    the stated hours elasticity to allow gives the largest ``φ`` (hours then act almost linearly).
+    """
+    if unassisted_share <= 0.0:
+        return 0.0
+    fall = np.log(
+        unassisted_share * (1.0 - reference_share) / (1.0 - unassisted_share * reference_share)
+    )
+    goal = fall * (1.0 - reference_share) / elasticity
+
+    def gap(log_phi: float) -> float:
+        phi = np.exp(log_phi)
+        return (1.0 + phi) * (log_phi - np.log1p(phi)) - goal
+
+    low, high = -60.0, np.log(MAX_UNASSISTED_HOURS)
+    if gap(high) <= 0.0:
+        return MAX_UNASSISTED_HOURS
+    return float(np.exp(brentq(gap, low, high, xtol=1e-12)))
 
 
 def segment_sums(values: np.ndarray, same_segment: np.ndarray) -> np.ndarray:
@@ -104,13 +155,22 @@ def utility(
     effective_hours: np.ndarray,
     lead_gen: np.ndarray,
 ) -> np.ndarray:
-    """``v = α − β p + γ ln(e / ē) + δ ln(1 + m / m̄)``; ``e`` already scaled by content."""
+    """``v = α − β p + γ ln((e + φē) / ((1 + φ) ē)) + δ [ln(1 + m/m̄) − ln(1 + m⁰/m̄)]``.
+
+    ``e`` is already scaled by content's productivity.
+    """
     hours = np.maximum(effective_hours, EFFORT_FLOOR * demand.reference_hours)
+    assisted = hours + demand.unassisted_hours
+    today = demand.reference_hours + demand.unassisted_hours
     return (
         demand.alpha
         - demand.beta * price
-        + demand.gamma * np.log(hours / demand.reference_hours)
-        + demand.delta * np.log1p(lead_gen / demand.lead_gen_scale)
+        + demand.gamma * np.log(assisted / today)
+        + demand.delta
+        * (
+            np.log1p(lead_gen / demand.lead_gen_scale)
+            - np.log1p(demand.reference_lead_gen / demand.lead_gen_scale)
+        )
     )
 
 

@@ -27,10 +27,20 @@ class Allocation:
     iterations: int
 
 
-def hour_weights(demand: Demand, value_per_unit: np.ndarray, share: np.ndarray) -> np.ndarray:
-    """``e_i ∂V/∂e_i = γ_i M s_i (v_i − v̄)``, with ``v̄`` the share-weighted value in the segment."""
+def hour_weights(
+    demand: Demand, value_per_unit: np.ndarray, share: np.ndarray, hours: np.ndarray
+) -> np.ndarray:
+    """``e_i ∂V/∂e_i = γ_i f_i M s_i (v_i − v̄)``, ``f = e / (e + φē)`` the assisted fraction and
+    ``v̄`` the share-weighted value in the segment; ``hours`` are effective hours."""
     segment_mean_value = segment_sums(value_per_unit * share, demand.same_segment)
-    return demand.gamma * demand.segment_size * share * (value_per_unit - segment_mean_value)
+    assisted = hours / (hours + demand.unassisted_hours)
+    return (
+        demand.gamma
+        * assisted
+        * demand.segment_size
+        * share
+        * (value_per_unit - segment_mean_value)
+    )
 
 
 def value_of_mix(demand: Demand, value_per_unit: np.ndarray, share: np.ndarray) -> np.ndarray:
@@ -43,40 +53,48 @@ def allocate_hours(
     value_per_unit: np.ndarray,
     price: np.ndarray,
     lead_gen: np.ndarray,
-    team_hours: float,
+    team_hours: float | np.ndarray,
     productivity: np.ndarray,
     *,
+    start: np.ndarray | None = None,
     damping: float = 1.0,
     tolerance: float = 1e-7,
     max_iterations: int = 300,
 ) -> Allocation:
     """Maximise ``Σ v_i u_i(e)`` subject to ``Σ e_i = H``, ``e ≥ 0``, for every plan at once.
 
-    The fixed point ``e = H w⁺ / Σ w⁺`` of :func:`hour_weights`, reached from today's mix by
-    power steps ``e ← e + θ (e' − e)`` (see :func:`_power_step`); plans not settled after
-    ``POWER_STEPS`` continue with plain steps ``e ← e + 0.85 (H w⁺ / Σ w⁺ − e)``. A plan stops
-    once no product's hours move by more than ``tolerance × H`` in one step, so its answer does
-    not depend on the other plans in the batch. Where a plan has not settled after
+    The fixed point ``e = H w⁺ / Σ w⁺`` of :func:`hour_weights`, reached from ``start`` (default
+    today's mix) by power steps ``e ← e + θ (e' − e)`` (see :func:`_power_step`); plans not
+    settled after ``POWER_STEPS`` continue with plain steps ``e ← e + 0.85 (H w⁺ / Σ w⁺ − e)``.
+    A plan stops once no product's hours move by more than ``tolerance × H`` in one step, so its
+    answer does not depend on the other plans in the batch. Where a plan has not settled after
     ``max_iterations`` its best iterate is kept.
 
     Parameters
     ----------
-    value_per_unit : money (or score) per unit sold, ``(plans, products)``.
+    value_per_unit : money per unit sold, ``(plans, products)``.
     price : money per unit, ``(plans, products)``.
     lead_gen : lead-generation spend, money per period, ``(plans, products)``.
-    team_hours : selling hours per period, ``H``.
+    team_hours : selling hours per period, ``H``: one number, or one per plan ``(plans,)``.
     productivity : effective hours per selling hour (push content), ``(plans,)``.
+    start : hours to start from, ``(plans, products)``, each row summing to its ``H`` (a warm
+        start from a nearby allocation settles in a few steps).
     damping : step size θ in (0, 1].
     """
     plans, products = value_per_unit.shape
+    budget = np.broadcast_to(np.asarray(team_hours, dtype=float), (plans,)).copy()
     # Work on (products, plans) arrays: with a handful of products and many plans, segment sums
     # and per-plan reductions run an order of magnitude faster along the long plan axis.
-    batch = _Batch.start(demand, value_per_unit, price, lead_gen, productivity)
+    batch = _Batch.start(demand, value_per_unit, price, lead_gen, productivity, budget)
     # exp() overflows above ~709; clip utilities only when some plan could get there.
-    most_hours = team_hours * max(1.0, 2.0 * damping)
-    clip = bool((batch.fixed + demand.gamma[:, np.newaxis] * np.log(most_hours)).max() > 700.0)
-    start = team_hours * demand.reference_hours / demand.reference_hours.sum()
-    hours = np.repeat(start[:, np.newaxis], plans, axis=1)
+    most_hours = float(budget.max()) * max(1.0, 2.0 * damping) * float(np.max(productivity))
+    most = np.log(most_hours + demand.unassisted_hours)[:, np.newaxis]
+    clip = bool((batch.fixed + demand.gamma[:, np.newaxis] * most).max() > 700.0)
+    if start is None:
+        mix = demand.reference_hours / demand.reference_hours.sum()
+        hours = mix[:, np.newaxis] * budget[np.newaxis, :]
+    else:
+        hours = np.ascontiguousarray(start.T, dtype=float)
     best_hours = hours
     best_value = np.full(plans, -np.inf)
     result = np.empty((products, plans))
@@ -86,7 +104,7 @@ def allocate_hours(
     iteration = 0
     while iteration < max_iterations and batch.active.size:
         iteration += 1
-        share = batch.shares(demand, hours, clip)
+        share, assisted = batch.shares(demand, hours, clip)
         value_share = batch.value * share
         current_value = demand.segment_size @ value_share
         improved = current_value > best_value
@@ -96,20 +114,21 @@ def allocate_hours(
         weights = batch.value - segment_totals(demand, value_share)
         weights *= share
         weights *= weight_scale
+        weights *= assisted
         np.maximum(weights, 0.0, out=weights)
         total_weight = weights.sum(axis=0)
         has_gain = total_weight > 0
         if iteration <= POWER_STEPS:
             theta = damping
-            step = _power_step(demand, batch, hours, share, weights, total_weight, team_hours)
+            step = _power_step(demand, batch, hours, share, assisted, weights, total_weight)
         else:
             # The few plans power steps have not settled finish with plain damped steps.
             theta = PLAIN_DAMPING
             with np.errstate(divide="ignore", invalid="ignore"):
-                step = weights * (team_hours / total_weight) - hours
+                step = weights * (batch.budget / total_weight) - hours
         if not has_gain.all():
             step[:, ~has_gain] = 0.0  # no product gains from an hour: stay put
-        settled = np.abs(step).max(axis=0) < tolerance * team_hours / theta
+        settled = np.abs(step).max(axis=0) < tolerance * batch.budget / theta
         step *= theta
         hours = hours + step  # a new array: best_hours may still hold the old one
         newly = settled & ~done
@@ -125,12 +144,13 @@ def allocate_hours(
                 best_value, done = best_value[keep], done[keep]
     pending = ~done
     if batch.active.size and pending.any():
-        share = batch.shares(demand, hours, clip=True)
+        share, _ = batch.shares(demand, hours, clip=True)
         final_value = demand.segment_size @ (batch.value * share)
         keep_final = final_value >= best_value
         result[:, batch.active[pending]] = np.where(keep_final, hours, best_hours)[:, pending]
     # Exact budget: the damped update keeps Σe = H up to rounding; remove the rounding.
-    result *= team_hours / result.sum(axis=0)
+    np.maximum(result, 0.0, out=result)
+    result *= budget / result.sum(axis=0)
     return Allocation(
         hours=np.ascontiguousarray(result.T), converged=converged, iterations=iteration
     )
@@ -141,28 +161,32 @@ def _power_step(
     batch: _Batch,
     hours: np.ndarray,
     share: np.ndarray,
+    assisted: np.ndarray,
     weights: np.ndarray,
     total_weight: np.ndarray,
-    team_hours: float,
 ) -> np.ndarray:
     """Move from ``hours`` towards ``e·(t / e)^κ`` (renormalised to H), ``(products, plans)``.
 
     ``t = H w⁺ / Σ w⁺`` is the plain fixed-point target. A product's weight
-    ``γ M s (v − v̄)`` varies like ``e^ρ`` in its own hours, ``ρ = γ(1 − 2s)`` (its share
-    rises as ``γ(1 − s)``, its margin over the segment's mean value falls as ``γ s``), so the
-    plain iteration closes only ``1 − ρ`` of the gap in logs each step, overshooting when
-    ``ρ < 0``. Raising the step to ``κ = 1 / (1 − ρ)`` closes the own-hours part of the gap at
-    once; both iterations have the same fixed points.
+    ``γ f M s (v − v̄)`` varies like ``e^ρ`` in its own hours, ``ρ = (1 − f) + γ f (1 − 2s)``
+    (the assisted fraction ``f`` rises as ``1 − f``, its share as ``γ f (1 − s)``, its margin
+    over the segment's mean value falls as ``γ f s``), so the plain iteration closes only
+    ``1 − ρ`` of the gap in logs each step, overshooting when ``ρ < 0``. Raising the step to
+    ``κ = 1 / (1 − ρ)`` closes the own-hours part of the gap at once; both iterations have the
+    same fixed points.
     """
+    team_hours = batch.budget[np.newaxis, :]
     log_hours = np.log(np.maximum(hours, batch.floor_hours))
     # Plans where no hour gains anything give NaN here; the caller keeps their hours.
     with np.errstate(divide="ignore", invalid="ignore"):
         log_target = np.log(weights)  # −inf where an hour gains nothing: those go to 0
-        log_target += (np.log(team_hours) - np.log(total_weight))[np.newaxis, :]
+        log_target += np.log(team_hours) - np.log(total_weight)[np.newaxis, :]
     gamma = demand.gamma[:, np.newaxis]
+    # 1 − ρ = f (1 − γ (1 − 2s))
     kappa = share * (2.0 * gamma)
-    np.subtract(gamma, kappa, out=kappa)  # own-hours exponent of the weight, γ(1 − 2s)
+    np.subtract(gamma, kappa, out=kappa)
     np.subtract(1.0, kappa, out=kappa)
+    kappa *= assisted
     np.maximum(kappa, 1.0 / MAX_STEP_EXPONENT, out=kappa)
     np.divide(1.0, kappa, out=kappa)
     log_target -= log_hours
@@ -183,9 +207,10 @@ class _Batch:
 
     active: np.ndarray  # (plans,) index of each column in the caller's batch
     value: np.ndarray  # value per unit
-    fixed: np.ndarray  # utility at one selling hour: α − βp + δ ln(1 + m/m̄) + γ ln(prod./ē)
-    floor: np.ndarray  # fewest hours the utility counts, so ln(e) stays finite
-    floor_hours: np.ndarray  # (products, 1) the same floor in selling hours at productivity 1
+    fixed: np.ndarray  # utility less its hours term: α − βp + δ(...) − γ ln((1 + φ) ē)
+    productivity: np.ndarray  # (1, plans) effective hours per selling hour
+    floor_hours: np.ndarray  # (products, 1) fewest selling hours counted, so logs stay finite
+    budget: np.ndarray  # (plans,) team selling hours H
 
     @classmethod
     def start(
@@ -195,27 +220,34 @@ class _Batch:
         price: np.ndarray,
         lead_gen: np.ndarray,
         productivity: np.ndarray,
+        budget: np.ndarray,
     ) -> _Batch:
         shape = value_per_unit.shape
         at_reference = utility(
             demand, price, np.broadcast_to(demand.reference_hours, shape), lead_gen
         )
         productivity = np.broadcast_to(np.asarray(productivity, dtype=float), shape[:1])
-        reference = demand.reference_hours[:, np.newaxis]
+        today = (demand.reference_hours + demand.unassisted_hours)[:, np.newaxis]
         gamma = demand.gamma[:, np.newaxis]
-        fixed = np.broadcast_to(at_reference, shape).T + gamma * np.log(productivity / reference)
+        fixed = np.broadcast_to(at_reference, shape).T - gamma * np.log(today)
         return cls(
             active=np.arange(shape[0]),
             value=np.ascontiguousarray(value_per_unit.T, dtype=float),
             fixed=np.ascontiguousarray(fixed),
-            floor=EFFORT_FLOOR * reference / productivity,
-            floor_hours=EFFORT_FLOOR * reference,
+            productivity=np.ascontiguousarray(productivity[np.newaxis, :]),
+            floor_hours=(EFFORT_FLOOR * demand.reference_hours)[:, np.newaxis],
+            budget=budget,
         )
 
-    def shares(self, demand: Demand, hours: np.ndarray, clip: bool) -> np.ndarray:
-        """:func:`alignment.demand.shares` at ``hours`` selling hours, ``(products, plans)``."""
-        utility = np.maximum(hours, self.floor)
-        np.log(utility, out=utility)
+    def shares(
+        self, demand: Demand, hours: np.ndarray, clip: bool
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Shares at ``hours`` selling hours, and each product's assisted fraction ``f``."""
+        effective = np.maximum(hours, self.floor_hours)
+        effective *= self.productivity
+        assisted_hours = effective + demand.unassisted_hours[:, np.newaxis]
+        assisted = np.divide(effective, assisted_hours)
+        utility = np.log(assisted_hours, out=assisted_hours)
         utility *= demand.gamma[:, np.newaxis]
         utility += self.fixed
         if clip:
@@ -223,13 +255,14 @@ class _Batch:
         attraction = np.exp(utility, out=utility)
         denominator = segment_totals(demand, attraction)
         denominator += 1.0
-        return np.divide(attraction, denominator, out=attraction)
+        return np.divide(attraction, denominator, out=attraction), assisted
 
     def take(self, keep: np.ndarray) -> _Batch:
         return _Batch(
             active=self.active[keep],
             value=self.value[:, keep],
             fixed=self.fixed[:, keep],
-            floor=self.floor[:, keep],
+            productivity=self.productivity[:, keep],
             floor_hours=self.floor_hours,
+            budget=self.budget[keep],
         )

@@ -1,81 +1,116 @@
-"""Leadership's goals: the mix it asks for, the goal conflict, its score and scorecard (§4, §7)."""
+"""What leadership wants, in money; the targets as a scorecard; the reps' role conflict (§4).
+
+Leadership's utility is money: contribution plus what it says one more unit of a strategic
+product is worth beyond this period's margin (``λ``). The goals with targets (contribution,
+new-product share, gross margin %) are a scorecard (met / near / missed) and optional hard
+constraints on deals, never a weighted score.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Literal
 
 import numpy as np
 
-from alignment.scenario import Goals
-
 GOAL_NAMES = ("contribution", "new_product_share", "gross_margin_pct")
 GoalStatus = Literal["met", "near", "missed"]
-# A goal beyond 150 % of target adds nothing more to leadership's score.
-SCORE_CEILING = 1.5
-
-
-def _normalised_weights(goals: Goals) -> dict[str, float]:
-    weights = {name: getattr(goals, name).weight for name in GOAL_NAMES}
-    total = sum(weights.values())
-    return {name: w / total for name, w in weights.items()}
+# Root-finding steps for the role conflict, and the bracket width (a fraction of the hours on
+# other products) below which it stops.
+CONFLICT_STEPS = 30
+CONFLICT_TOLERANCE = 1e-7
 
 
 def leadership_value_per_unit(
-    goals: Goals,
     price: np.ndarray,
     unit_cost: np.ndarray,
-    commission_per_unit: np.ndarray,
-    strategic: np.ndarray,
-    segment_size: np.ndarray,
-    reference_revenue: float,
+    marginal_commission: np.ndarray,
+    strategic_value: np.ndarray,
 ) -> np.ndarray:
-    """What one more unit of each product is worth to leadership's weighted goals.
+    """What one more unit of each product is worth to leadership: ``p − c − π + λ``, money."""
+    return price - unit_cost - marginal_commission + strategic_value
 
-    Each goal's term is scaled so that reaching its target is worth that goal's weight:
-    contribution per unit (net of commission) over the contribution target; one strategic unit
-    over the units the share target needs; a unit's margin above the margin-% target over the
-    margin the target implies on today's revenue.
+
+def leadership_value(
+    contribution: np.ndarray, units: np.ndarray, strategic_value: np.ndarray
+) -> np.ndarray:
+    """``U_L = contribution + Σ λ_i u_i``, money per period, ``(plans,)``."""
+    return contribution + units @ strategic_value
+
+
+def share_point_value(strategic_value: np.ndarray, segment_size: np.ndarray) -> np.ndarray:
+    """What leadership says one point (0.01) of each product's share is worth beyond its
+    margin: ``λ_i × M_i / 100``, money per period."""
+    return strategic_value * segment_size / 100.0
+
+
+def role_conflict(
+    new_product_share: Callable[[np.ndarray], np.ndarray],
+    pay_hours: np.ndarray,
+    strategic: np.ndarray,
+    target: float,
+) -> np.ndarray:
+    """Share of selling time reps must move against their pay to reach the new-product target.
+
+    The smallest move from the pay-maximising mix ``pay_hours`` ``(plans, products)`` that
+    reaches ``target``: a fraction ``t`` of the hours on other products moves to the strategic
+    ones (in proportion to their hours, or equally if they have none), found by the Illinois
+    method, since the share rises with ``t``. Returns the hours moved over all hours: 0 when pay
+    already gets there, 1 when even all hours on strategic products cannot.
+    ``new_product_share`` maps ``(plans, products)`` hours to the new-product share, ``(plans,)``.
     """
-    w = _normalised_weights(goals)
-    profit = (price - unit_cost - commission_per_unit) / goals.contribution.target
-    share = strategic / (segment_size * goals.new_product_share.target)
-    target_pct = goals.gross_margin_pct.target
-    margin_pct = ((price - unit_cost) - target_pct * price) / (target_pct * reference_revenue)
-    return (
-        w["contribution"] * profit
-        + w["new_product_share"] * share
-        + w["gross_margin_pct"] * margin_pct
-    )
+    if not strategic.any():
+        return np.zeros(pay_hours.shape[0])
+    total = pay_hours.sum(axis=-1)
+    others = pay_hours * (1.0 - strategic)
+    moved_total = others.sum(axis=-1)
+    on_strategic = pay_hours * strategic
+    strategic_hours = on_strategic.sum(axis=-1, keepdims=True)
+    even = strategic / strategic.sum()
+    split = np.where(
+        strategic_hours > 0, on_strategic / np.where(strategic_hours > 0, strategic_hours, 1.0),
+        even,
+    )  # fmt: skip
+
+    def hours_at(fraction: np.ndarray) -> np.ndarray:
+        return pay_hours - others * fraction[:, None] + split * (moved_total * fraction)[:, None]
+
+    now = new_product_share(pay_hours) - target
+    at_most = new_product_share(hours_at(np.ones(len(total)))) - target
+    fraction = _first_root(lambda t: new_product_share(hours_at(t)) - target, now, at_most)
+    conflict = fraction * moved_total / np.where(total > 0, total, 1.0)
+    return np.where(now >= 0, 0.0, np.where(at_most >= 0, np.clip(conflict, 0.0, 1.0), 1.0))
 
 
-def goal_conflict(pay_hours: np.ndarray, asked_hours: np.ndarray) -> np.ndarray:
-    """``½ Σ |e_pay − e_ask| / H``: share of selling time reps must move against their pay.
+def _first_root(
+    gap: Callable[[np.ndarray], np.ndarray], at_zero: np.ndarray, at_one: np.ndarray
+) -> np.ndarray:
+    """Where a rising ``gap(t)`` crosses 0 on [0, 1], per plan, by the Illinois method.
 
-    0 means pay and leadership ask for the same mix, 1 the opposite mix.
+    Plans with no crossing get whichever end is nearer; the caller handles them.
     """
-    team_hours = pay_hours.sum(axis=-1)
-    moved = 0.5 * np.abs(pay_hours - asked_hours).sum(axis=-1) / team_hours
-    return np.clip(moved, 0.0, 1.0)  # rounding can push opposite mixes a hair past 1
-
-
-def goal_metrics(
-    contribution: np.ndarray, new_product_share: np.ndarray, gross_margin_pct: np.ndarray
-) -> dict[str, np.ndarray]:
-    return {
-        "contribution": contribution,
-        "new_product_share": new_product_share,
-        "gross_margin_pct": gross_margin_pct,
-    }
-
-
-def leadership_score(goals: Goals, metrics: dict[str, np.ndarray]) -> np.ndarray:
-    """Leadership's utility, 0–150: weighted attainment of each goal, capped at 150 % of target."""
-    w = _normalised_weights(goals)
-    score = sum(
-        w[name] * np.clip(metrics[name] / getattr(goals, name).target, 0.0, SCORE_CEILING)
-        for name in GOAL_NAMES
-    )
-    return 100.0 * np.asarray(score)
+    low, high = np.zeros_like(at_zero), np.ones_like(at_zero)
+    gap_low, gap_high = at_zero.copy(), at_one.copy()
+    inside = (gap_low < 0) & (gap_high >= 0)
+    t = np.where(gap_high < 0, 1.0, 0.0)
+    side = np.zeros_like(at_zero)
+    for _ in range(CONFLICT_STEPS):
+        if not inside.any():
+            break
+        width = gap_high - gap_low
+        t = np.where(inside, low - gap_low * (high - low) / np.where(width > 0, width, 1.0), t)
+        value = gap(t)
+        below = value < 0
+        # Illinois: halve the stale end's value so the bracket shrinks from both sides.
+        gap_high = np.where(inside & below & (side < 0), 0.5 * gap_high, gap_high)
+        gap_low = np.where(inside & ~below & (side > 0), 0.5 * gap_low, gap_low)
+        low = np.where(inside & below, t, low)
+        gap_low = np.where(inside & below, value, gap_low)
+        high = np.where(inside & ~below, t, high)
+        gap_high = np.where(inside & ~below, value, gap_high)
+        side = np.where(below, -1.0, 1.0)
+        inside &= ((high - low) > CONFLICT_TOLERANCE) & (np.abs(value) > CONFLICT_TOLERANCE**2)
+    return np.where((at_zero < 0) & (at_one >= 0), t, np.where(at_zero >= 0, 0.0, 1.0))
 
 
 def goal_status(value: float, target: float, near_band: float) -> GoalStatus:

@@ -15,9 +15,11 @@ def selling_productivity(reach: np.ndarray, productivity_gain: float) -> np.ndar
     return 1.0 + productivity_gain * reach
 
 
-def marketing_roi(
-    gross_margin: np.ndarray, gross_margin_without: np.ndarray, spend: np.ndarray
-) -> np.ndarray:
-    """``(GM with − GM without − spend) / spend``; 0 where nothing is spent."""
+def marketing_roi(earned: np.ndarray, earned_without: np.ndarray, spend: np.ndarray) -> np.ndarray:
+    """``(earned with − earned without − spend) / spend``; 0 where nothing is spent.
+
+    ``earned`` is gross margin less the variable sales pay on it, before marketing spend, so the
+    commission paid on marketing-driven units counts against marketing.
+    """
     safe_spend = np.where(spend > 0, spend, 1.0)
-    return np.where(spend > 0, (gross_margin - gross_margin_without - spend) / safe_spend, 0.0)
+    return np.where(spend > 0, (earned - earned_without - spend) / safe_spend, 0.0)
