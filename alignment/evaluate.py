@@ -306,6 +306,7 @@ def _solve(
     settled = np.zeros(k, dtype=bool)
     started = np.zeros(k, dtype=bool)
     active = np.arange(k)
+    final: _Step | None = None
     for _ in range(CONFLICT_ROUNDS):
         todo = active
         for step in range(OUTER_STEPS):
@@ -355,13 +356,17 @@ def _solve(
         moving = np.abs(check.team_hours - team_hours[active]) > (
             CONFLICT_TOLERANCE * market.reference_team_hours
         )
+        if active.size == k and not moving.any():
+            final = check  # already every figure at the solution
+            break
         active = active[moving]
         if not active.size:
             break
-    final = market.step(
-        marginal, team_hours, pay_hours, reference_motivation, True,
-        np.where(known, conflict, np.nan),
-    )  # fmt: skip
+    if final is None:
+        final = market.step(
+            marginal, team_hours, pay_hours, reference_motivation, True,
+            np.where(known, conflict, np.nan),
+        )  # fmt: skip
     return _outcomes(
         market, final.allocation, final.sold, final.marginal, final.motivation, final.conflict,
         team_hours, settled,
@@ -430,27 +435,33 @@ def _outcomes(
     marketing_spend = lead_gen.sum(axis=-1) + plans.push_content
     contribution = total_gross_margin - sales_compensation - marketing_spend
 
+    # One allocation for four questions: the mix leadership's value asks for, and the mix reps
+    # would re-plan to with lead generation, content or both at zero, at the same hours and
+    # pay rates (the marketing counterfactuals of MODEL.md §6).
+    k = len(plans)
+    no_leads = np.zeros_like(lead_gen)
+    no_content = np.ones_like(market.productivity)
     value_per_unit = leadership_value_per_unit(
         price, market.unit_cost, marginal, market.strategic_value
     )
-    asked = allocate_hours(
-        demand, value_per_unit, price, lead_gen, team_hours, market.productivity,
-        start=allocation.hours,
-    )  # fmt: skip
+    four = allocate_hours(
+        demand,
+        np.concatenate([value_per_unit, marginal, marginal, marginal]),
+        np.tile(price, (4, 1)),
+        np.concatenate([lead_gen, no_leads, lead_gen, no_leads]),
+        np.tile(team_hours, 4),
+        np.concatenate([market.productivity, market.productivity, no_content, no_content]),
+        start=np.tile(allocation.hours, (4, 1)),
+    )
+    asked_hours, asked_converged = four.hours[:k], four.converged[:k]
 
-    # Marketing counterfactuals: that spend at zero, reps re-planning their mix with the same
-    # hours and pay rates (MODEL.md §6).
-    def without(leads: np.ndarray, productivity: np.ndarray) -> _Sold:
-        replanned = allocate_hours(
-            demand, marginal, price, leads, team_hours, productivity, start=allocation.hours
-        )
-        return market.sold(market.mix(replanned.hours, team_hours), leads, productivity)
+    def without(part: int, leads: np.ndarray, productivity: np.ndarray) -> _Sold:
+        replanned = four.hours[part * k : (part + 1) * k]
+        return market.sold(market.mix(replanned, team_hours), leads, productivity)
 
-    no_leads = np.zeros_like(lead_gen)
-    no_content = np.ones_like(market.productivity)
-    without_leads = without(no_leads, market.productivity)
-    without_content = without(lead_gen, no_content)
-    without_either = without(no_leads, no_content)
+    without_leads = without(1, no_leads, market.productivity)
+    without_content = without(2, lead_gen, no_content)
+    without_either = without(3, no_leads, no_content)
     before = sold.before_marketing(team.reps)
     lead_spend = lead_gen.sum(axis=-1)
     units_total = sold.units.sum(axis=-1)
@@ -471,7 +482,7 @@ def _outcomes(
         hours=sold.hours,
         time_share=sold.hours / team_hours[:, None],
         pay_hours=allocation.hours,
-        asked_hours=asked.hours,
+        asked_hours=asked_hours,
         team_hours=team_hours,
         total_revenue=total_revenue,
         total_gross_margin=total_gross_margin,
@@ -502,7 +513,7 @@ def _outcomes(
                                    lead_spend),
         content_roi=marketing_roi(before, without_content.before_marketing(team.reps),
                                   plans.push_content),
-        converged=allocation.converged & asked.converged & settled,
+        converged=allocation.converged & asked_converged & settled,
     )  # fmt: skip
 
 
