@@ -11,7 +11,7 @@ from dataclasses import dataclass, fields, replace
 import numpy as np
 
 from alignment.commission import Payout, commission_per_unit, team_payout
-from alignment.demand import Demand, calibrate, shares
+from alignment.demand import EFFORT_FLOOR, Demand, calibrate, logit_shares, utility
 from alignment.effort import Allocation, allocate_hours
 from alignment.goals import leadership_value, leadership_value_per_unit, role_conflict
 from alignment.marketing import content_reach, marketing_roi, selling_productivity
@@ -212,14 +212,34 @@ class _Market:
         self.productivity = selling_productivity(
             self.reach, scenario.marketing.push_content_productivity
         )
+        self._fixed_for: np.ndarray | None = None
+        self._fixed = np.empty(0)
+
+    def shares(
+        self, hours: np.ndarray, lead_gen: np.ndarray, productivity: np.ndarray | None = None
+    ) -> np.ndarray:
+        """:func:`alignment.demand.shares` for this batch, reusing the part of the utility that
+        does not depend on hours (computed once per lead-generation spend)."""
+        productivity = self.productivity if productivity is None else productivity
+        demand = self.demand
+        if self._fixed_for is not lead_gen:
+            hours_today = np.broadcast_to(demand.reference_hours, lead_gen.shape)
+            self._fixed = utility(demand, self.plans.price, hours_today, lead_gen) - (
+                demand.gamma * np.log(demand.reference_hours + demand.unassisted_hours)
+            )
+            self._fixed_for = lead_gen
+        effective = np.maximum(hours * productivity[:, None], EFFORT_FLOOR * demand.reference_hours)
+        value = np.log(effective + demand.unassisted_hours)
+        value *= demand.gamma
+        value += self._fixed
+        return logit_shares(value, demand.same_segment)
 
     def sold(
         self, hours: np.ndarray, lead_gen: np.ndarray, productivity: np.ndarray | None = None
     ) -> _Sold:
-        scenario, plan, team = self.scenario, self.scenario.commission, self.scenario.sales_team
-        productivity = self.productivity if productivity is None else productivity
+        plan, team = self.scenario.commission, self.scenario.sales_team
         price = self.plans.price
-        share = shares(self.demand, price, hours * productivity[:, None], lead_gen)
+        share = self.shares(hours, lead_gen, productivity)
         units = self.demand.segment_size * share
         revenue = price * units
         gross_margin = (price - self.unit_cost) * units
@@ -229,7 +249,6 @@ class _Market:
             plain, basis, team.reps, plan.quota.per_rep, plan.accelerator, plan.cap,
             team.attainment_spread,
         )  # fmt: skip
-        del scenario
         return _Sold(hours, share, units, revenue, gross_margin, payout, plain)
 
     def take(self, index: np.ndarray) -> _Market:
@@ -280,7 +299,7 @@ class _Market:
         return (1.0 - habit) * allocation + habit * self.todays_mix * team_hours[:, None]
 
     def new_product_share(self, hours: np.ndarray, lead_gen: np.ndarray) -> np.ndarray:
-        share = shares(self.demand, self.plans.price, hours * self.productivity[:, None], lead_gen)
+        share = self.shares(hours, lead_gen)
         return (self.demand.segment_size * share * self.strategic).sum(-1) / self.strategic_market
 
 
