@@ -25,6 +25,7 @@ OUTER_STEPS = 40
 OUTER_DAMPING = 0.5
 OUTER_TOLERANCE = 1e-5
 CONFLICT_ROUNDS = 4
+STEP_TOLERANCE = 1e-6
 CONFLICT_REFRESH_STEP = 2
 # A conflict that moves the hours by less than this share of today's is left as it is.
 CONFLICT_TOLERANCE = 1e-4
@@ -258,7 +259,7 @@ class _Market:
     def step(
         self, marginal: np.ndarray, team_hours: np.ndarray, start: np.ndarray | None,
         reference_motivation: float | None, with_motivation: bool,
-        conflict: np.ndarray | None = None,
+        conflict: np.ndarray | None = None, tolerance: float = 1e-7,
     ) -> _Step:  # fmt: skip
         """Allocate hours for pay rates ``marginal`` and hours ``team_hours``; what follows.
 
@@ -274,7 +275,7 @@ class _Market:
             start = start * (team_hours / start.sum(axis=-1))[:, None]
         allocation = allocate_hours(
             self.demand, marginal, plans.price, plans.lead_gen, team_hours, self.productivity,
-            start=start,
+            start=start, tolerance=tolerance,
         )  # fmt: skip
         sold = self.sold(self.mix(allocation.hours, team_hours), plans.lead_gen)
         new_marginal = sold.payout.marginal_pay(self.pay_per_unit, self.quota_per_unit)
@@ -338,6 +339,8 @@ def _solve(
                 None if step == CONFLICT_REFRESH_STEP else np.where(
                     known[todo], conflict[todo], np.nan
                 ),
+                # Intermediate mixes need not be exact: the pay rates and hours still move.
+                tolerance=STEP_TOLERANCE,
             )  # fmt: skip
             pay_hours[todo] = found.pay_hours
             started[todo] = True
