@@ -10,11 +10,11 @@ state.ensure_state()
 layout.sidebar()
 
 AGENDA = (  # (page file, title, what the room does there)
-    ("pages/1_Goals.py", "Goals", "leadership states goals and targets"),
+    ("pages/1_Goals.py", "Goals", "targets, hard limits, what a new-product unit is worth"),
     ("pages/2_Pricing.py", "Pricing", "share, cannibalisation, who wants which price"),
-    ("pages/3_Commission_plan.py", "Commission plan", "what the plan pays reps to sell"),
-    ("pages/4_Outcomes.py", "Outcomes", "share, margin, contribution, motivation"),
-    ("pages/5_Marketing.py", "Marketing", "deals sourced and influenced"),
+    ("pages/3_Commission_plan.py", "Commission plan", "what reps are paid to sell, how hard"),
+    ("pages/4_Outcomes.py", "Outcomes", "share, margin, leadership's value, motivation"),
+    ("pages/5_Marketing.py", "Marketing", "deals sourced and influenced, ROI"),
     ("pages/6_Scenarios.py", "Scenarios", "save, load and compare"),
     ("pages/7_Compromise.py", "Compromise", "a plan both sides prefer"),
 )

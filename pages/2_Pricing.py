@@ -9,6 +9,15 @@ st.set_page_config(layout="wide", page_title="Pricing · Alignment workshop")
 state.ensure_state()
 layout.sidebar()
 
+
+def price_text(price: float | None, edge: str | None, below_cost: bool) -> str:
+    """A preferred price as Markdown: "at least" or "at most" where the search range cut it off."""
+    if price is None:
+        return "any price"
+    shown = {"low": "at most ", "high": "at least "}.get(edge or "", "") + money(price)
+    return layout.literal(shown + (" (below unit cost)" if below_cost else ""))
+
+
 st.title("Pricing")
 st.caption(
     "Move a price and watch share respond. Each curve shows a product's market share over its "
@@ -16,12 +25,12 @@ st.caption(
 )
 layout.headline_metrics()
 
-scenario = state.working()
+scenario, status_quo = state.working(), state.status_quo()
 names = [p.name for p in scenario.products]
-shares = model.products(scenario)["share"]
-before = model.products(state.status_quo())["share"]
-curves = model.price_curves(scenario)
-preferences = model.price_preferences(scenario)
+shares = model.products(scenario, status_quo)["share"]
+before = model.products(status_quo, status_quo)["share"]
+curves = model.price_curves(scenario, status_quo)
+preferences = model.price_preferences(scenario, status_quo)
 for start in range(0, len(scenario.products), 3):
     row = scenario.products[start : start + 3]
     for column, product in zip(st.columns(3, gap="medium"), row, strict=False):
@@ -45,15 +54,22 @@ for start in range(0, len(scenario.products), 3):
                 delta_color=change.color, help=explain.FIGURES["share"],
                 delta_arrow="auto" if change.color != "off" else "off",
             )  # fmt: skip
+            reps_pick = price_text(
+                rep_price, preference.rep_price_at_edge, preference.rep_price_below_cost
+            )
+            best = price_text(
+                preference.best_price, preference.best_price_at_edge,
+                preference.best_price_below_cost,
+            )  # fmt: skip
             st.markdown(
-                f"Reps would pick **{money(rep_price) if rep_price else 'any price'}** · "
-                f"best for contribution **{money(preference.contribution_max_price)}**",
-                help=f"{explain.FIGURES['rep_price']} {explain.FIGURES['best_price']}",
+                f"Reps would pick **{reps_pick}** · best for leadership **{best}**",
+                help=f"{explain.FIGURES['rep_price']} {explain.FIGURES['best_price']} "
+                f"{explain.FIGURES['price_edge']}",
             )
             markers = [
                 ("Reference price", product.reference_price, STATUS_QUO, "full"),
                 ("Current price", product.price, WORKING, "full"),
-                ("Max contribution", preference.contribution_max_price, LEADERSHIP, "upper"),
+                ("Leadership's best", preference.best_price, LEADERSHIP, "upper"),
             ]
             if rep_price is not None:
                 markers.append(("Reps' pick", rep_price, SALES, "lower"))
@@ -66,5 +82,7 @@ for start in range(0, len(scenario.products), 3):
             )
 
 st.subheader("Cannibalisation the model assumes")
-st.dataframe(tables.cross_elasticity_styler(model.cross_elasticities(scenario)), width="stretch")
+st.dataframe(
+    tables.cross_elasticity_styler(model.cross_elasticities(scenario, status_quo)), width="stretch"
+)
 st.caption(explain.FIGURES["cross_elasticity"])

@@ -5,6 +5,7 @@ import streamlit as st
 from alignment.levers import rep_pay_at_attainment, with_value
 from workshop_ui import charts, controls, explain, layout, model, state
 from workshop_ui.formatting import money, percent
+from workshop_ui.layout import Headline
 
 st.set_page_config(layout="wide", page_title="Commission plan · Alignment workshop")
 state.ensure_state()
@@ -12,12 +13,13 @@ layout.sidebar()
 
 st.title("Commission plan")
 st.caption(
-    "Reps put their hours where the plan pays most. Pay per unit = revenue rate × price + "
-    "margin rate × (price − cost) + kicker; quota, accelerator and cap shape how much they earn."
+    "Reps put their hours where the plan pays most, and put in more hours when the plan "
+    "motivates them. Pay per unit = revenue rate × price + margin rate × (price − cost) + "
+    "kicker; quota, accelerator and cap shape how much they earn."
 )
 layout.headline_metrics()
 
-scenario = state.working()
+scenario, status_quo = state.working(), state.status_quo()
 team, plan = scenario.sales_team, scenario.commission
 target_pay = team.on_target_earnings - team.base_salary
 rates, kickers, quota = st.columns(3, gap="medium")
@@ -73,8 +75,21 @@ with quota, st.container(border=True):
             why="no negative pay; turn on 'No cap' for unlimited pay",
         )  # fmt: skip
 
-outcomes = model.outcomes(scenario)
-table = model.products(scenario)
+st.subheader("How hard reps sell")
+motivation, effort = st.columns([3, 2], gap="large")
+with motivation:
+    layout.motivation_factors()
+with effort:
+    layout.headline_metrics((Headline("team_hours", "Team selling hours", "hours"),))
+    st.caption(explain.team_hours(team, model.total(scenario, status_quo)["team_hours"]))
+    controls.slider(
+        "effort_response", "sales_team.effort_response", "Effort response (ζ, 0–1)",
+        min_value=0.0, max_value=1.0, step=0.05, format="%.2f",
+        help=explain.FIGURES["effort_response"],
+    )  # fmt: skip
+
+outcomes = model.outcomes(scenario, status_quo)
+table = model.products(scenario, status_quo)
 payout, mix = st.columns(2, gap="large")
 with payout:
     st.subheader("What one rep earns")
@@ -90,24 +105,30 @@ with payout:
 with mix:
     st.subheader("Hours: paid for vs asked for")
     charts.show(charts.hours_mix_chart(table))
-    conflict = model.total(scenario)["goal_conflict"]
+    conflict = model.total(scenario, status_quo)["goal_conflict"]
     st.caption(
-        f"**Goal conflict {percent(conflict)}**: the share of selling time reps would have to "
-        f"move against their pay. Sales: {explain.FIGURES['pay_hours']} "
-        f"Leadership: {explain.FIGURES['asked_hours']}"
+        f"Sales: {explain.FIGURES['pay_hours']} Leadership: {explain.FIGURES['asked_hours']} "
+        f"**Goal conflict {percent(conflict)} of selling time**: what reps would have to move "
+        f"against their pay to reach the new-product share they are held to "
+        f"({percent(scenario.reps_new_product_target)})."
     )
 
 st.subheader("Per product under this plan")
 st.dataframe(
-    table[["name", "commission_per_unit", "hours", "time_share", "share"]].assign(
-        time_share=table["time_share"] * 100, share=table["share"] * 100
-    ),
+    table[
+        ["name", "commission_per_unit", "expected_marginal_pay", "hours", "time_share", "share"]
+    ].assign(time_share=table["time_share"] * 100, share=table["share"] * 100),
     hide_index=True,
     width="stretch",
     key="plan_products",
     column_config={
         "name": "Product",
-        "commission_per_unit": st.column_config.NumberColumn("Pay per unit", format="$%.2f"),
+        "commission_per_unit": st.column_config.NumberColumn(
+            "Pay per unit", format="$%.2f", help=explain.FIGURES["commission_per_unit"]
+        ),
+        "expected_marginal_pay": st.column_config.NumberColumn(
+            "Expected marginal pay", format="$%.2f", help=explain.FIGURES["expected_marginal_pay"]
+        ),
         "hours": st.column_config.NumberColumn("Selling hours", format="%,.0f"),
         "time_share": st.column_config.NumberColumn("Share of time", format="%.1f%%"),
         "share": st.column_config.NumberColumn("Market share", format="%.1f%%"),

@@ -3,6 +3,7 @@ import streamlit as st
 
 from workshop_ui import charts, explain, layout, model, state
 from workshop_ui.charts import STATUS_QUO, WORKING
+from workshop_ui.formatting import money, percent
 from workshop_ui.layout import Headline
 
 st.set_page_config(layout="wide", page_title="Outcomes · Alignment workshop")
@@ -10,8 +11,12 @@ state.ensure_state()
 layout.sidebar()
 
 st.title("Outcomes")
-st.caption("What the working scenario does, per product and in total, against the status quo.")
+st.caption(
+    "What the working scenario does, per product and in total, against the status quo. "
+    "Money is per period; earnings and rep utility are per rep."
+)
 
+scenario, status_quo = state.working(), state.status_quo()
 layout.headline_metrics(
     (
         Headline("total_revenue", "Revenue", "money"),
@@ -21,8 +26,27 @@ layout.headline_metrics(
         Headline("cost_of_sales_pct", "Cost of sales", "fraction", higher_is_better=False),
     )
 )
+layout.headline_metrics(
+    (
+        layout.LEADERSHIP_VALUE,
+        Headline("team_hours", "Team selling hours", "hours"),
+        Headline("expected_earnings", "Expected earnings per rep", "money"),
+        Headline("rep_utility", "Rep utility per rep", "money"),
+        Headline("motivation", "Rep motivation", "score"),
+    )
+)
+now, then = model.total(scenario, status_quo), model.total(status_quo, status_quo)
+team = scenario.sales_team
+st.caption(
+    layout.literal(
+        f"A rep can expect {money(now['expected_earnings'])} against on-target earnings of "
+        f"{money(team.on_target_earnings)} ({percent(now['valence'], 0)}); net of the cost of "
+        f"the effort they put in ({money(now['effort_cost'])}), that is "
+        f"{money(now['rep_utility'])} per rep. {explain.team_hours(team, now['team_hours'])}"
+    )
+)
 
-before, after = model.products(state.status_quo()), model.products(state.working())
+before, after = model.products(status_quo, status_quo), model.products(scenario, status_quo)
 for row in (
     (("share", "Market share", "fraction", "Share of segment"),
      ("gross_margin", "Gross margin", "money", "Gross margin per period")),
@@ -36,36 +60,19 @@ for row in (
 
 st.subheader("Rep motivation")
 st.caption(
-    "Motivation = 100 × expectancy × instrumentality × coherence (Vroom's expectancy theory): "
-    "being multiplicative, any one factor near zero sinks it."
+    "Motivation = 100 × expectancy × instrumentality × valence (Vroom's expectancy theory), "
+    "on a 0–100 scale: being multiplicative, any one factor near zero sinks it."
 )
-tiles, factors = st.columns([2, 3], gap="large")
+tiles, factors = st.columns([3, 2], gap="large")
 with tiles:
-    layout.headline_metrics(
-        (
-            Headline("motivation", "Motivation", "score"),
-            Headline("expectancy", "Expectancy", "fraction"),
-        )
-    )
-    layout.headline_metrics(
-        (
-            Headline("instrumentality", "Instrumentality", "fraction"),
-            Headline("coherence", "Coherence", "fraction"),
-        )
-    )
+    layout.motivation_factors()
 with factors:
-    now, then = model.total(state.working()), model.total(state.status_quo())
-    names = {
-        "expectancy": "Expectancy",
-        "instrumentality": "Instrumentality",
-        "coherence": "Coherence",
-    }
     charts.show(
         charts.factor_chart(
             pd.DataFrame(
                 [
-                    {"factor": label, "group": group, "value": totals[field]}
-                    for field, label in names.items()
+                    {"factor": item.label, "group": group, "value": totals[item.field]}
+                    for item in layout.MOTIVATION_FACTORS
                     for group, totals in ((STATUS_QUO, then), (WORKING, now))
                 ]
             )

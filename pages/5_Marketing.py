@@ -22,9 +22,9 @@ layout.headline_metrics(
     (
         Headline("deals_sourced", "Deals sourced", "units"),
         Headline("deals_influenced", "Deals influenced", "units"),
-        Headline("marketing_roi", "Marketing ROI", "ratio"),
-        Headline("content_reach", "Content reach", "fraction"),
-        Headline("marketing_spend", "Marketing spend", "money", higher_is_better=False),
+        Headline("lead_gen_roi", "Lead-generation ROI", "ratio"),
+        Headline("content_roi", "Push-content ROI", "ratio"),
+        Headline("marketing_roi", "Marketing ROI (both)", "ratio"),
     )
 )
 budget, results = st.columns([2, 3], gap="large")
@@ -62,11 +62,15 @@ with results:
         )
     )
     st.caption(
-        "Deals sourced: units that exist only because of lead generation. Deals influenced: units "
-        "touched by push content. ROI: extra gross margin from marketing, less its cost, per $."
+        "Deals are counted in units per period. Deals sourced: units that exist only because "
+        "of lead generation. Deals influenced: the units push content adds, not every unit it "
+        "touches. ROI: the contribution marketing adds (net of the commission paid on the extra "
+        "units), less its cost, per $ spent; for lead generation, content and both together."
     )
     layout.headline_metrics(
         (
+            Headline("marketing_spend", "Marketing spend", "money", higher_is_better=False),
+            Headline("content_reach", "Content reach", "fraction"),
             Headline("new_product_share", "New-product share", "fraction"),
             Headline("contribution", "Contribution", "money"),
         ),

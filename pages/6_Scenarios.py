@@ -91,6 +91,10 @@ with library_column, st.container(border=True):
     )  # fmt: skip
 
 st.subheader("Compare two scenarios")
+st.caption(
+    "Selling hours follow motivation against the status quo's, as on every other page; a "
+    "scenario about other products is figured against its own."
+)
 options = {"Working scenario": scenario, "Status quo": state.status_quo(), **entries}
 left, right = st.columns(2)
 first = left.selectbox("A", list(options), index=1, key="compare_a")
@@ -99,7 +103,7 @@ labels = ("A", "B")
 a, b = options[first], options[second]
 outcomes, inputs = st.columns(2, gap="large")
 with outcomes:
-    results = compare.outcome_differences(a, b, labels)
+    results = compare.outcome_differences(a, b, labels, state.status_quo())
     st.dataframe(
         tables.comparison_styler(results, labels), hide_index=True, width="stretch",
         key="compare_outcomes", height=35 * (len(results) + 1) + 3,

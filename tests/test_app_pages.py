@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from streamlit.proto.Metric_pb2 import Metric as MetricProto
 from streamlit.testing.v1 import AppTest
 
-from workshop_ui import layout, library
+from alignment.goals import GOAL_NAMES
+from workshop_ui import explain, layout, library, model
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = sorted(path.relative_to(ROOT).as_posix() for path in (ROOT / "pages").glob("*.py"))
@@ -43,6 +45,11 @@ def as_read(markdown: str) -> str:
     return markdown.replace("\u2060", "").replace("\\", "")
 
 
+def metric_tile(app: AppTest, label: str):
+    """The page's metric tile with this label."""
+    return next(metric for metric in app.metric if metric.label == label)
+
+
 def share_tiles(app: AppTest) -> list[float]:
     """The per-product "Market share" tiles of the pricing page, in product order, as %."""
     return [float(m.value.rstrip("%")) for m in app.metric if m.label == "Market share"]
@@ -74,9 +81,33 @@ def test_the_overview_shows_the_headline_numbers_against_the_status_quo():
 
     labels = [metric.label for metric in app.metric]
     assert labels == [
-        "New-product share", "Gross margin %", "Contribution", "Rep motivation", "Goal conflict",
+        "New-product share", "Gross margin %", "Contribution", "Rep motivation",
+        "Goal conflict (% of time)",
     ]  # fmt: skip
     assert all(metric.delta == "no change" for metric in app.metric)
+
+
+def test_every_headline_tile_says_its_scale_and_unit():
+    app = open_app()
+
+    tiles = {metric.label: metric for metric in app.metric}
+    assert tiles["Rep motivation"].value.endswith(" / 100")
+    assert tiles["New-product share"].value.endswith("%")
+    assert tiles["Contribution"].value.startswith("$")
+    assert "per period" in tiles["Contribution"].proto.help
+    assert "selling time" in tiles["Goal conflict (% of time)"].proto.help
+    assert "0–100" in tiles["Rep motivation"].proto.help
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_money_tile_says_per_period_and_every_score_its_scale(page):
+    app = open_app(page)
+
+    for metric in app.metric:
+        if metric.value.lstrip("−-").startswith("$"):
+            assert "per period" in metric.proto.help, metric.label
+        if metric.label == "Rep motivation":
+            assert metric.value.endswith(" / 100")
 
 
 def test_raising_the_new_products_kicker_raises_its_share_and_hours():
@@ -96,8 +127,8 @@ def test_a_lower_goal_conflict_shows_as_good_news():
 
     app.number_input(key="kicker_nova").set_value(60.0).run()
 
-    conflict = next(metric for metric in app.metric if metric.label == "Goal conflict")
-    contribution = next(metric for metric in app.metric if metric.label == "Contribution")
+    conflict = metric_tile(app, "Goal conflict (% of time)")
+    contribution = metric_tile(app, "Contribution")
     assert conflict.delta.startswith("-")
     assert conflict.proto.color == MetricProto.MetricColor.GREEN
     assert contribution.delta.startswith("-")
@@ -175,14 +206,176 @@ def test_back_to_status_quo_restores_the_baseline_everywhere():
 
 def test_a_refused_goal_change_names_the_field_and_keeps_the_scenario():
     app = open_app("pages/1_Goals.py")
-    for goal in ("contribution", "new_product_share"):
-        app.slider(key=f"goal_{goal}_weight").set_value(0.0).run()
     before = working(app)
 
-    app.slider(key="goal_gross_margin_pct_weight").set_value(0.0).run()
+    app.text_area(key="strategic_value_reason").input("Installed base\x1b").run()
 
     assert working(app) == before
-    assert any("goal weight" in error.value for error in app.error)
+    assert any("goals.strategic_value_reason" in as_read(e.value) for e in app.error)
+
+
+def test_the_goals_page_has_targets_and_hard_constraints_but_no_weights():
+    app = open_app("pages/1_Goals.py")
+
+    keys = {widget.key for widget in [*app.slider, *app.number_input, *app.toggle]}
+    assert not [key for key in keys if key.endswith("_weight")]
+    assert {"goal_contribution_target", "goal_new_product_share_target"} <= keys
+    assert {f"goal_{goal}_hard" for goal in GOAL_NAMES} <= keys
+
+
+def test_a_hard_constraint_toggle_writes_the_goal():
+    app = open_app("pages/1_Goals.py")
+
+    app.toggle(key="goal_new_product_share_hard").set_value(True).run()
+
+    assert working(app).goals.new_product_share.hard is True
+    assert working(app).goals.contribution.hard is False
+
+
+def test_the_scorecard_says_met_near_or_missed_in_words_as_well_as_colour():
+    app = open_app("pages/1_Goals.py")
+
+    badges = [md.value for md in app.markdown if "-badge[" in md.value]
+    assert len(badges) == len(GOAL_NAMES)
+    assert all(any(word in badge for word in ("Met", "Near", "Missed")) for badge in badges)
+    assert any(":material/" in badge for badge in badges)
+
+
+def test_what_leadership_values_writes_the_scenario_and_shows_the_exchange_rate():
+    app = open_app("pages/1_Goals.py")
+    value_before = metric_tile(app, "Leadership's value")
+
+    app.number_input(key="strategic_value_nova").set_value(640.0).run()
+
+    assert working(app).goals.strategic_value == {"nova": 640.0}
+    # 640 per unit × 50,000 units in Nova's segment / 100 points = 320k per point of share
+    assert any(
+        "Leadership values one point of Nova (new) share at $320k per period" in as_read(md.value)
+        for md in app.markdown
+    )
+    value_after = metric_tile(app, "Leadership's value")
+    assert value_after.value != value_before.value
+    assert value_after.delta.startswith("+")
+
+
+def test_a_negative_value_of_a_strategic_unit_is_refused_with_its_range():
+    app = open_app("pages/1_Goals.py")
+    before = working(app)
+
+    app.number_input(key="strategic_value_nova").set_value(-5.0).run()
+
+    assert working(app) == before
+    assert any("outside the allowed range" in as_read(e.value) for e in app.error)
+
+
+def test_the_reason_for_the_value_writes_on_change():
+    app = open_app("pages/1_Goals.py")
+
+    app.text_area(key="strategic_value_reason").input("Each Nova placed renews for years.").run()
+
+    assert working(app).goals.strategic_value_reason == "Each Nova placed renews for years."
+    assert not app.error
+
+
+def test_the_commission_page_shows_motivation_factors_and_team_hours():
+    app = open_app("pages/3_Commission_plan.py")
+
+    labels = {metric.label for metric in app.metric}
+    assert {"Expectancy", "Instrumentality", "Valence", "Team selling hours"} <= labels
+    assert metric_tile(app, "Team selling hours").value.endswith(" h")
+    captions = " ".join(as_read(caption.value) for caption in app.caption)
+    assert "Can I reach my goals?" in captions
+    assert "Does more effort pay?" in captions
+    assert "Is the reward worth having?" in captions
+    assert "Today 40 reps × 1,500 h = 60,000 h per period" in captions
+
+
+def test_a_better_paid_new_product_draws_more_selling_hours():
+    app = open_app("pages/3_Commission_plan.py")
+
+    app.number_input(key="kicker_nova").set_value(60.0).run()
+
+    assert metric_tile(app, "Team selling hours").delta.startswith("+")
+
+
+def test_with_no_effort_response_the_team_keeps_todays_hours():
+    app = open_app("pages/3_Commission_plan.py")
+    app.slider(key="effort_response").set_value(0.0).run()
+    assert working(app).sales_team.effort_response == 0.0
+
+    app.number_input(key="kicker_nova").set_value(60.0).run()
+
+    assert metric_tile(app, "Team selling hours").value == "60,000 h"
+
+
+def test_the_pay_per_unit_table_shows_expected_marginal_pay():
+    app = open_app("pages/3_Commission_plan.py")
+
+    nova = product_row(app, "nova")
+
+    assert nova["expected_marginal_pay"] > 0
+    assert nova["expected_marginal_pay"] != pytest.approx(nova["commission_per_unit"])
+
+
+def test_the_outcomes_page_shows_leaderships_value_hours_earnings_and_motivation():
+    app = open_app("pages/4_Outcomes.py")
+
+    labels = {metric.label for metric in app.metric}
+    assert {
+        "Leadership's value", "Team selling hours", "Expected earnings per rep",
+        "Rep utility per rep", "Rep motivation", "Expectancy", "Instrumentality", "Valence",
+    } <= labels  # fmt: skip
+    captions = " ".join(as_read(caption.value) for caption in app.caption)
+    assert "against on-target earnings of $85k" in captions
+
+
+def test_the_marketing_page_shows_deals_and_each_return_on_investment():
+    app = open_app("pages/5_Marketing.py")
+
+    tiles = {metric.label: metric for metric in app.metric}
+    for label in ("Lead-generation ROI", "Push-content ROI", "Marketing ROI (both)"):
+        assert tiles[label].value.endswith("%"), label
+        assert "per $ spent" in tiles[label].proto.help
+    assert tiles["Deals sourced"].value.endswith(" units")
+    assert "adds" in tiles["Deals influenced"].proto.help
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_a_plan_whose_hours_did_not_settle_is_flagged_on_every_page(page, monkeypatch):
+    monkeypatch.setattr(model, "converged", lambda *scenarios: False)
+
+    app = open_app(page)
+
+    assert not app.exception, app.exception
+    assert any(explain.NOT_CONVERGED in as_read(w.value) for w in app.warning)
+
+
+def test_a_settled_plan_carries_no_warning():
+    app = open_app("pages/4_Outcomes.py")
+
+    assert not any(explain.NOT_CONVERGED in as_read(w.value) for w in app.warning)
+
+
+def test_preferred_prices_at_the_edge_of_the_search_say_at_least_or_at_most(monkeypatch):
+    found = model.price_preferences
+
+    def at_the_edges(scenario, status_quo=None):
+        return {
+            pid: replace(
+                preference,
+                rep_price_at_edge="high",
+                rep_price_below_cost=True,
+                best_price_at_edge="low",
+            )
+            for pid, preference in found(scenario, status_quo).items()
+        }
+
+    monkeypatch.setattr(model, "price_preferences", at_the_edges)
+    app = open_app("pages/2_Pricing.py")
+
+    lines = [as_read(md.value) for md in app.markdown if "Reps would pick" in md.value]
+    assert lines and all("at least $" in line and "at most $" in line for line in lines)
+    assert all("(below unit cost)" in line for line in lines)
 
 
 def test_loading_a_shipped_scenario_resets_every_control():
@@ -228,7 +421,10 @@ def test_comparing_two_scenarios_marks_the_inputs_that_differ():
 
     app.switch_page("pages/6_Scenarios.py").run()
 
-    _outcomes, inputs = app.dataframe
+    outcomes, inputs = app.dataframe
     differing = inputs.value
     assert list(differing["Field"]) == ["products.nova.price"]
     assert list(differing.iloc[0, 1:]) == ["600", "700"]
+    rows = outcomes.value.set_index("Outcome")
+    assert rows.loc["Reps' hours settled", "A"] == rows.loc["Reps' hours settled", "B"] == "yes"
+    assert rows.loc["Rep motivation", "A"].endswith(" / 100")

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from alignment import evaluate
+from alignment.levers import with_value
 from alignment.tables import product_table, scorecard
 from workshop_ui import charts
 from workshop_ui.charts import LEADERSHIP, PARTY_COLOURS, SALES, STATUS_QUO, WORKING
@@ -39,8 +40,11 @@ def colour_of(scale: dict[str, Any], value: str) -> str:
 
 @pytest.fixture(scope="module")
 def tables(launch):
-    outcomes = evaluate(launch)
-    return product_table(launch, outcomes), scorecard(launch, outcomes)
+    """The launch's product table and scorecard, with leadership valuing a Nova unit at 640
+    beyond its margin (one point of Nova's share: 0.32M per period)."""
+    valued = with_value(launch, "goals.strategic_value.nova", 640.0)
+    outcomes = evaluate(valued, status_quo=launch)
+    return product_table(valued, outcomes), scorecard(valued, outcomes)
 
 
 def test_each_product_keeps_its_colour_whatever_the_chart():
@@ -159,10 +163,16 @@ def test_the_scorecard_colours_each_goal_by_status_and_shows_value_against_targe
     share = goals["New-product share"]
     assert share["status"] == "missed"
     assert "vs target 12.0%" in share["value_text"]
+    assert share["value_text"].endswith("missed")  # the status in words, not colour alone
     assert goals["Contribution"]["value_text"].startswith("$")
     colour = next(iter(encodings(spec, "color")))
     assert colour_of(colour["scale"], "met") == charts.STATUS_COLOURS["met"]
     assert colour_of(colour["scale"], "missed") == charts.STATUS_COLOURS["missed"]
+
+
+def test_every_goal_status_has_a_colour_a_badge_and_an_icon():
+    assert set(charts.STATUS_COLOURS) == set(charts.STATUS_BADGES) == set(charts.STATUS_ICONS)
+    assert len(set(charts.STATUS_ICONS.values())) == len(charts.STATUS_ICONS)
 
 
 def test_the_budget_chart_shows_funded_uses_in_their_own_colours():
@@ -184,8 +194,8 @@ def test_the_budget_chart_shows_funded_uses_in_their_own_colours():
 def test_motivation_factors_are_drawn_on_a_zero_to_one_scale():
     data = pd.DataFrame(
         [
-            {"factor": "Coherence", "group": STATUS_QUO, "value": 0.36},
-            {"factor": "Coherence", "group": WORKING, "value": 0.6},
+            {"factor": "Valence", "group": STATUS_QUO, "value": 0.95},
+            {"factor": "Valence", "group": WORKING, "value": 0.6},
         ]
     )
 

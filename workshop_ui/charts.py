@@ -44,8 +44,13 @@ PARTY_COLOURS = {
     WORKING: "#0F766E",
 }
 STATUS_COLOURS = {"met": "#2E7D32", "near": "#E0A000", "missed": "#C62828"}
-# The same statuses as Streamlit badge colours.
+# The same statuses as Streamlit badge colours, and an icon each so colour is never alone.
 STATUS_BADGES = {"met": "green", "near": "orange", "missed": "red"}
+STATUS_ICONS = {
+    "met": ":material/check_circle:",
+    "near": ":material/error:",
+    "missed": ":material/cancel:",
+}
 PUSH_CONTENT = "Push content"
 PUSH_CONTENT_COLOUR = "#6B7280"
 # Streamlit fits legend, axes and plot into this height, so it is the whole chart's.

@@ -9,14 +9,15 @@ import pandas as pd
 from alignment import Scenario
 from alignment.tables import TOTAL_COLUMNS
 from workshop_ui import model
-from workshop_ui.formatting import format_value
+from workshop_ui.formatting import delta, format_value
 
 # Story text differs between any two scenarios and says nothing about the plan.
 _SKIPPED_INPUTS = ("metadata.description", "metadata.notes")
 
 
 def flatten_inputs(scenario: Scenario) -> dict[str, Any]:
-    """Every input as ``path: value``; products and segments by id, missing kickers as 0.
+    """Every input as ``path: value``; products and segments by id; a missing kicker,
+    lead-generation spend or value of a strategic unit as 0.
 
     Paths are those of :mod:`alignment.levers` (``products.nova.price``), so a difference
     names the field to change.
@@ -27,6 +28,8 @@ def flatten_inputs(scenario: Scenario) -> dict[str, Any]:
     for product_id in scenario.product_ids:
         flat.setdefault(f"commission.kickers.{product_id}", 0.0)
         flat.setdefault(f"marketing.lead_generation.{product_id}", 0.0)
+        if scenario.product(product_id).strategic:
+            flat.setdefault(f"goals.strategic_value.{product_id}", 0.0)
     for path in _SKIPPED_INPUTS:
         flat.pop(path, None)
     return flat
@@ -59,28 +62,40 @@ def input_differences(a: Scenario, b: Scenario, labels: tuple[str, str]) -> pd.D
     )
 
 
-def outcome_differences(a: Scenario, b: Scenario, labels: tuple[str, str]) -> pd.DataFrame:
-    """Every total of both scenarios, formatted: ``Outcome``, one column each, ``Change``."""
-    first, second = model.total(a), model.total(b)
+def outcome_differences(
+    a: Scenario, b: Scenario, labels: tuple[str, str], status_quo: Scenario | None = None
+) -> pd.DataFrame:
+    """Every total of both scenarios, formatted: ``Outcome``, one column each, ``Change``.
+
+    Each scenario's hours are anchored on ``status_quo`` where it is about the same products
+    (as on every other page), else on the scenario itself.
+    """
+    first, second = model.total(a, status_quo), model.total(b, status_quo)
     rows = []
     for field, (label, kind) in TOTAL_COLUMNS.items():
-        change = second[field] - first[field]
+        change = delta(second[field] - first[field], kind)
         rows.append(
             {
                 "Outcome": label,
                 labels[0]: format_value(first[field], kind),
                 labels[1]: format_value(second[field], kind),
-                "Change": "—"
-                if abs(change) < 1e-9
-                else ("+" if change > 0 else "")
-                + (
-                    f"{change * 100:.1f} pp"
-                    if kind == "fraction"
-                    else format_value(change, kind).replace("−", "-")
-                ),
+                "Change": "—" if change.color == "off" else change.text,
             }
         )
+    settled = [_settled(model.converged(s, status_quo)) for s in (a, b)]
+    rows.append(
+        {
+            "Outcome": "Reps' hours settled",
+            labels[0]: settled[0],
+            labels[1]: settled[1],
+            "Change": "—" if settled[0] == settled[1] else settled[1],
+        }
+    )
     return pd.DataFrame(rows)
+
+
+def _settled(converged: bool) -> str:
+    return "yes" if converged else "no: figures approximate"
 
 
 def _shown(value: Any) -> str:

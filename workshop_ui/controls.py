@@ -125,6 +125,21 @@ def toggle(key: str, label: str, read: Read, write: Write, help: str | None = No
     return on
 
 
+def text_area(
+    key: str, path: str, label: str, *, max_chars: int = 5000, height: int = 100,
+    placeholder: str | None = None, help: str | None = None,
+) -> None:  # fmt: skip
+    """A text area for the text field at ``path``: it writes when the person leaves it, and a
+    refused text (a hidden control character, say) names the field and why."""
+    read, write = _field(path, 1.0)
+    _prepare(key, read)
+    st.text_area(
+        label, key=key, max_chars=max_chars, height=height, placeholder=placeholder, help=help,
+        on_change=_write, args=(key, read, write),
+    )  # fmt: skip
+    _show_error(key)
+
+
 def _field(path: str, scale: float) -> tuple[Read, Write]:
     def read(scenario: Scenario) -> Any:
         value = value_at(scenario, path)

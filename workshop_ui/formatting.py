@@ -1,7 +1,8 @@
 """Numbers for people: money, percentages and deltas, formatted the same on every page.
 
 Money is in the scenario's currency per period; the symbol is :data:`CURRENCY`. Fractions are
-shown as percentages, and changes of a percentage as percentage points ("pp").
+shown as percentages, and changes of a percentage as percentage points ("pp"); scores with
+their scale (``26 / 100``), units and hours with their unit.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ D3_PERCENT = ".1%"
 D3_PERCENT_AXIS = ".0%"
 
 Kind = Literal["money", "fraction", "units", "hours", "score", "ratio"]
+# Counts carry their unit, so a tile or table cell says what it counts.
+_COUNT_UNITS = {"units": " units", "hours": " h"}
 
 
 def money(value: float) -> str:
@@ -44,8 +47,8 @@ def count(value: float) -> str:
 
 
 def score(value: float) -> str:
-    """A 0–100 score: ``29.2``."""
-    return f"{value:.1f}"
+    """A 0–100 score with its scale: ``29 / 100``."""
+    return f"{value:.0f} / 100"
 
 
 def format_value(value: float, kind: Kind) -> str:
@@ -58,7 +61,7 @@ def format_value(value: float, kind: Kind) -> str:
         return percent(value)
     if kind == "score":
         return score(value)
-    return count(value)
+    return f"{count(value)}{_COUNT_UNITS.get(kind, '')}"
 
 
 @dataclass(frozen=True)
@@ -88,7 +91,7 @@ def delta(change: float, kind: Kind, *, higher_is_better: bool = True) -> Delta:
         text = f"{change:.1f}"
         negligible = abs(change) < 0.05
     else:
-        text = count(change)
+        text = f"{count(change)}{_COUNT_UNITS.get(kind, '')}"
         negligible = abs(change) < 0.5
     if negligible or not math.isfinite(change):
         return Delta("no change", "off")

@@ -25,6 +25,12 @@ _PAGE_STYLE = """
 
 @dataclass(frozen=True)
 class Headline:
+    """One metric tile: a total of ``alignment.Outcomes``, its label and its kind of number.
+
+    The value shows its unit or scale (``26 / 100``, ``12.0%``, ``$5.84M``, ``60,000 h``); the
+    help gives its meaning from :data:`workshop_ui.explain.FIGURES`, period included.
+    """
+
     field: str
     label: str
     kind: Kind
@@ -36,13 +42,22 @@ HEADLINES = (
     Headline("gross_margin_pct", "Gross margin %", "fraction"),
     Headline("contribution", "Contribution", "money"),
     Headline("motivation", "Rep motivation", "score"),
-    Headline("goal_conflict", "Goal conflict", "fraction", higher_is_better=False),
+    Headline("goal_conflict", "Goal conflict (% of time)", "fraction", higher_is_better=False),
+)
+LEADERSHIP_VALUE = Headline("leadership_value", "Leadership's value", "money")
+MOTIVATION_FACTORS = (
+    Headline("expectancy", "Expectancy", "fraction"),
+    Headline("instrumentality", "Instrumentality", "fraction"),
+    Headline("valence", "Valence", "fraction"),
 )
 
 
 def sidebar() -> None:
-    """The scenario being edited, and the way back to where it started. Call on every page."""
+    """The scenario being edited, and the way back to where it started; a warning over the
+    page when the plan's hours did not settle. Call on every page."""
     st.html(_PAGE_STYLE)
+    if not model.converged(state.working(), state.status_quo()):
+        st.warning(explain.NOT_CONVERGED, icon=":material/warning:")
     with st.sidebar:
         st.caption("Working scenario")
         user_text(state.working().metadata.name, strong=True)
@@ -98,8 +113,9 @@ def headline_metrics(fields: tuple[Headline, ...] = HEADLINES, per_row: int = 5)
 
     At most ``per_row`` tiles share a row: more would cut off numbers on a 1280 px screen.
     """
-    now = model.total(state.working())
-    before = model.total(state.status_quo())
+    status_quo = state.status_quo()
+    now = model.total(state.working(), status_quo)
+    before = model.total(status_quo, status_quo)
     width = min(per_row, len(fields))
     for start in range(0, len(fields), width):
         row = fields[start : start + width]
@@ -119,6 +135,15 @@ def headline_metrics(fields: tuple[Headline, ...] = HEADLINES, per_row: int = 5)
                 "status quo.",
                 border=True,
             )
+
+
+def motivation_factors() -> None:
+    """Motivation's three factors as tiles, each with a sentence on this plan's numbers."""
+    now = model.total(state.working(), state.status_quo())
+    sentences = explain.motivation_factors(now.to_dict(), state.working().sales_team)
+    headline_metrics(MOTIVATION_FACTORS, per_row=3)
+    for column, item in zip(st.columns(3), MOTIVATION_FACTORS, strict=True):
+        column.caption(literal(sentences[item.field]))
 
 
 def scenario_uploader(key: str, label: str = "Upload a scenario file (YAML)") -> None:

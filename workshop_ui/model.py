@@ -1,7 +1,10 @@
 """Cached calls into the model: the UI layer is the only place that caches.
 
-Every cache is keyed by the scenario's JSON, so two sessions (or two pages) looking at the same
-scenario share one evaluation, and any change to any field is a new key.
+A plan's hours respond to motivation relative to the status quo's, so a scenario is evaluated
+against a status quo: pages pass ``state.status_quo()``. Every cache is keyed by the JSON of both
+scenarios, so two sessions (or two pages) looking at the same pair share one evaluation, and any
+change to any field is a new key. A status quo about other products cannot anchor a scenario's
+hours; such a scenario is evaluated against itself (its hours stay at today's).
 """
 
 from __future__ import annotations
@@ -19,34 +22,48 @@ from alignment.tables import cross_elasticity_table, product_table, scorecard, t
 CURVE_POINTS = 41
 
 
-def outcomes(scenario: Scenario) -> Outcomes:
-    """Every outcome of ``scenario``'s own plan (one plan: index 0)."""
-    return _evaluate(scenario.model_dump_json())
+def outcomes(scenario: Scenario, status_quo: Scenario | None = None) -> Outcomes:
+    """Every outcome of ``scenario``'s own plan (one plan: index 0), hours anchored on
+    ``status_quo`` (default: the scenario itself)."""
+    return _evaluate(scenario.model_dump_json(), _anchor(scenario, status_quo))
 
 
 @st.cache_data(max_entries=128, show_spinner=False)
-def _evaluate(scenario_json: str) -> Outcomes:
-    return evaluate(Scenario.model_validate_json(scenario_json))
+def _evaluate(scenario_json: str, status_quo_json: str | None) -> Outcomes:
+    scenario, status_quo = _scenarios(scenario_json, status_quo_json)
+    return evaluate(scenario, status_quo=status_quo)
 
 
-def products(scenario: Scenario) -> pd.DataFrame:
+def _anchor(scenario: Scenario, status_quo: Scenario | None) -> str | None:
+    """The status quo's JSON, or None where the scenario is its own status quo."""
+    if status_quo is None or status_quo.product_ids != scenario.product_ids:
+        return None
+    return None if status_quo == scenario else status_quo.model_dump_json()
+
+
+def converged(scenario: Scenario, status_quo: Scenario | None = None) -> bool:
+    """Whether the reps' hours settled for the scenario's plan (if not, figures are approximate)."""
+    return bool(outcomes(scenario, status_quo).converged[0])
+
+
+def products(scenario: Scenario, status_quo: Scenario | None = None) -> pd.DataFrame:
     """Per-product outcomes (``alignment.tables.product_table``), index: product id."""
-    return product_table(scenario, outcomes(scenario))
+    return product_table(scenario, outcomes(scenario, status_quo))
 
 
-def total(scenario: Scenario) -> pd.Series:
+def total(scenario: Scenario, status_quo: Scenario | None = None) -> pd.Series:
     """Every total (``alignment.tables.totals``) as floats."""
-    return totals(outcomes(scenario))
+    return totals(outcomes(scenario, status_quo))
 
 
-def goal_scorecard(scenario: Scenario) -> pd.DataFrame:
-    """Each leadership goal: weight, target, value, and met / near / missed."""
-    return scorecard(scenario, outcomes(scenario))
+def goal_scorecard(scenario: Scenario, status_quo: Scenario | None = None) -> pd.DataFrame:
+    """Each leadership goal: target, value, whether deals must meet it, met / near / missed."""
+    return scorecard(scenario, outcomes(scenario, status_quo))
 
 
-def cross_elasticities(scenario: Scenario) -> pd.DataFrame:
+def cross_elasticities(scenario: Scenario, status_quo: Scenario | None = None) -> pd.DataFrame:
     """Elasticity of each row product's share to each column product's price."""
-    return cross_elasticity_table(scenario, outcomes(scenario))
+    return cross_elasticity_table(scenario, outcomes(scenario, status_quo))
 
 
 def price_range(scenario: Scenario, product_id: str) -> tuple[float, float]:
@@ -68,28 +85,39 @@ def price_step(reference_price: float) -> float:
     return float(next(m * magnitude for m in (1, 2, 5, 10) if m * magnitude >= rough))
 
 
-def price_curves(scenario: Scenario) -> pd.DataFrame:
+def price_curves(scenario: Scenario, status_quo: Scenario | None = None) -> pd.DataFrame:
     """Each product's share, rep pay and contribution as its own price moves (MODEL.md §8).
 
-    Every other lever stays as in the scenario; reps re-allocate their hours at each price as
-    the plan pays them to. Columns: ``product`` (id), ``price``, ``share``, ``rep_pay``,
-    ``contribution`` (money per period).
+    Every other lever stays as in the scenario; at each price reps re-plan their hours and the
+    team's hours respond to motivation against ``status_quo``'s. Columns: ``product`` (id),
+    ``price``, ``share``, ``rep_pay``, ``contribution`` (money per period), ...
     """
-    return _price_curves(scenario.model_dump_json())
+    return _price_curves(scenario.model_dump_json(), _anchor(scenario, status_quo))
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def _price_curves(scenario_json: str) -> pd.DataFrame:
-    scenario = Scenario.model_validate_json(scenario_json)
-    return pricing.price_curve_frame(pricing.price_curves(scenario, CURVE_POINTS))
+def _price_curves(scenario_json: str, status_quo_json: str | None) -> pd.DataFrame:
+    scenario, status_quo = _scenarios(scenario_json, status_quo_json)
+    curves = pricing.price_curves(scenario, CURVE_POINTS, status_quo=status_quo)
+    return pricing.price_curve_frame(curves)
 
 
-def price_preferences(scenario: Scenario) -> dict[str, pricing.PricePreference]:
-    """Per product id: the price reps' pay favours beside the contribution-maximising price."""
-    return _price_preferences(scenario.model_dump_json())
+def price_preferences(
+    scenario: Scenario, status_quo: Scenario | None = None
+) -> dict[str, pricing.PricePreference]:
+    """Per product id: the price reps' pay favours beside leadership's best price."""
+    return _price_preferences(scenario.model_dump_json(), _anchor(scenario, status_quo))
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def _price_preferences(scenario_json: str) -> dict[str, pricing.PricePreference]:
+def _price_preferences(
+    scenario_json: str, status_quo_json: str | None
+) -> dict[str, pricing.PricePreference]:
+    scenario, status_quo = _scenarios(scenario_json, status_quo_json)
+    return {p.product: p for p in pricing.price_preferences(scenario, status_quo=status_quo)}
+
+
+def _scenarios(scenario_json: str, status_quo_json: str | None) -> tuple[Scenario, Scenario | None]:
     scenario = Scenario.model_validate_json(scenario_json)
-    return {p.product: p for p in pricing.price_preferences(scenario)}
+    status_quo = None if status_quo_json is None else Scenario.model_validate_json(status_quo_json)
+    return scenario, status_quo

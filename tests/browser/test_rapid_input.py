@@ -34,13 +34,11 @@ class Control:
 
 
 def goals() -> list[Control]:
-    weights = [Control(f"goal_{g}_weight", f"goals.{g}.weight")
-               for g in ("contribution", "new_product_share", "gross_margin_pct")]  # fmt: skip
     return [
-        *weights,
         Control("goal_new_product_share_target", "goals.new_product_share.target", 100.0),
         Control("goal_gross_margin_pct_target", "goals.gross_margin_pct.target", 100.0),
         Control("goal_contribution_target", "goals.contribution.target", 1e-6, "number"),
+        Control("strategic_value_nova", "goals.strategic_value.nova", kind="number"),
     ]
 
 
@@ -156,22 +154,25 @@ def test_pricing_sliders_survive_key_bursts_track_clicks_and_double_moves(visit,
     assert after["price_standard"] != before["price_standard"]
 
 
-def test_goal_sliders_and_target_survive_bursts(visit, data_dir):
+def test_goal_targets_and_value_survive_bursts(visit, data_dir):
     page = Page(visit, data_dir, "Goals", goals())
     pace = random.Random(2)
     before = page.shown()
 
-    page.keys("goal_contribution_weight", "ArrowLeft", 6, pace)
     page.keys("goal_new_product_share_target", "ArrowRight", 10, pace)
     page.type_numbers("goal_contribution_target", [6.5, 7, 7.5, 8, 8.5], pace)
+    page.step_up("strategic_value_nova", 6, pace)
     after = page.check(
         before,
-        {"goal_contribution_weight", "goal_new_product_share_target", "goal_contribution_target"},
+        {"goal_new_product_share_target", "goal_contribution_target", "strategic_value_nova"},
     )
-    assert after["goal_contribution_weight"] == pytest.approx(
-        before["goal_contribution_weight"] - 6 * page.step("goal_contribution_weight")
+    assert after["goal_new_product_share_target"] == pytest.approx(
+        before["goal_new_product_share_target"] + 10 * page.step("goal_new_product_share_target")
     )
     assert after["goal_contribution_target"] == pytest.approx(8.5)
+    assert after["strategic_value_nova"] == pytest.approx(
+        before["strategic_value_nova"] + 6 * page.step("strategic_value_nova")
+    )
 
     page.click_track("goal_gross_margin_pct_target", [0.3, 0.6, 0.45, 0.5], gap_ms=100)
     page.check(after, {"goal_gross_margin_pct_target"})
