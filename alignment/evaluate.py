@@ -116,7 +116,7 @@ class Outcomes:
     expected_attainment: np.ndarray
     share_at_quota: np.ndarray
     expected_earnings: np.ndarray
-    effort_cost: np.ndarray  # per rep: what the hours put in cost the rep, money
+    effort_cost: np.ndarray  # per rep: what hours beyond today's cost the rep, money
     rep_utility: np.ndarray  # per rep: expected earnings net of the cost of effort, money
     expectancy: np.ndarray
     instrumentality: np.ndarray
@@ -488,9 +488,13 @@ def _outcomes(
     lead_spend = lead_gen.sum(axis=-1)
     units_total = sold.units.sum(axis=-1)
 
+    # The reps' cost of effort beyond today's hours: an hour at today's level costs what it
+    # pays at target, rising linearly above it, c(h) − c(h̄) with c(h) = w h² / (2 h̄). Fewer
+    # hours than today are disengagement, not a gain, so they cost nothing and earn less.
     hours_per_rep = team_hours / team.reps
     target_pay_per_hour = (team.on_target_earnings - team.base_salary) / team.hours_per_rep
-    effort_cost = target_pay_per_hour * hours_per_rep**2 / (2.0 * team.hours_per_rep)
+    extra = np.maximum(hours_per_rep**2 - team.hours_per_rep**2, 0.0)
+    effort_cost = target_pay_per_hour * extra / (2.0 * team.hours_per_rep)
     expected_earnings = team.base_salary + payout.variable_pay_per_rep
     return Outcomes(
         price=price,

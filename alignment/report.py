@@ -14,31 +14,41 @@ from datetime import datetime
 
 from alignment.compromise import (
     HEADLINE_LABELS,
+    LEADERSHIP_LABEL,
     REP_UTILITY_LABELS,
+    REP_UTILITY_UNITS,
     Comparison,
     ComparisonRow,
     Headline,
     Move,
     RepUtility,
     compare,
+    exchange_rate_sentences,
     format_value,
     lever_moves,
     plan_terms,
 )
+from alignment.evaluate import Outcomes
+from alignment.goals import GOAL_NAMES, goal_status
 from alignment.scenario import Scenario
 from alignment.scenario_io import dump_scenario
-from alignment.tables import scorecard
 
 STATUS_QUO_COLOUR = "#8c8c8c"
 AGREED_COLOUR = "#2e7d32"
 PROPOSAL_COLOURS = ("#1f77b4", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf")
 STATUS_LABELS = {"met": "Met", "near": "Near", "missed": "Missed"}
+GOAL_LABELS = {
+    "contribution": "Contribution",
+    "new_product_share": "New-product share",
+    "gross_margin_pct": "Gross margin %",
+}
 MOTIVATION_FACTORS: dict[str, tuple[str, str]] = {
-    "expectancy": ("Expectancy: can I make quota?", "fraction"),
-    "instrumentality": ("Instrumentality: does effort pay?", "fraction"),
-    "coherence": ("Coherence: do my goals agree?", "fraction"),
+    "expectancy": ("Expectancy: can I reach the goals I am held to?", "fraction"),
+    "instrumentality": ("Instrumentality: does more effort pay?", "fraction"),
+    "valence": ("Valence: is the reward worth having?", "fraction"),
     "motivation": ("Motivation (100 · E · I · V)", "score"),
 }
+LEADERSHIP_TITLE = f"{LEADERSHIP_LABEL} (per period)"
 
 
 @dataclass(frozen=True)
@@ -69,9 +79,10 @@ class _Content:
     terms: tuple[Move, ...]
     headline_before: Headline
     headline_after: Headline
+    exchange_rates: tuple[str, ...]  # leadership's exchange rate for strategic share, in words
     scorecard_rows: tuple[
         tuple[str, str, str, str, str], ...
-    ]  # goal, weight, target, value, status
+    ]  # goal, target, value, status, whether deals must meet it
 
 
 def build_report(
@@ -79,7 +90,7 @@ def build_report(
     status_quo: Scenario,
     proposals: Sequence[Scenario],
     generated_at: datetime,
-    rep_utility: RepUtility = "motivation",
+    rep_utility: RepUtility = "rep_utility",
 ) -> Report:
     """The workshop's record: the agreed plan against the status quo and each proposal.
 
@@ -89,7 +100,11 @@ def build_report(
     status_quo : today's plan, the disagreement point.
     proposals : the parties' proposals, in the order they were made (may be empty).
     generated_at : when the report is made; printed as given.
-    rep_utility : the reps' utility in the comparison, motivation or expected earnings.
+    rep_utility : the reps' utility in the comparison: earnings less the cost of effort (the
+        default), motivation or expected earnings.
+
+    Every plan is valued in the agreed scenario (its market, team, goals and ``λ``), with
+    selling hours relative to the status quo's motivation.
     """
     content = _content(agreed, status_quo, list(proposals), generated_at, rep_utility)
     return Report(html=_html(content), markdown=_markdown(content), yaml=dump_scenario(agreed))
@@ -102,7 +117,7 @@ def _content(
     generated_at: datetime,
     rep_utility: RepUtility,
 ) -> _Content:
-    comparison = compare(status_quo, [*proposals, agreed], rep_utility)
+    comparison = compare(status_quo, [*proposals, agreed], rep_utility, working=agreed)
     columns = (
         _Column("Status quo", status_quo.metadata.name, STATUS_QUO_COLOUR),
         *(
@@ -113,17 +128,7 @@ def _content(
         ),
         _Column("Agreed", agreed.metadata.name, AGREED_COLOUR),
     )
-    goals = scorecard(agreed, comparison.outcomes[-1])
-    scorecard_rows = tuple(
-        (
-            row.label,
-            f"{row.weight:g}",
-            format_value(row.target, _goal_unit(goal)),
-            format_value(row.value, _goal_unit(goal)),
-            STATUS_LABELS[row.status],
-        )
-        for goal, row in goals.iterrows()
-    )
+    scorecard_rows = _scorecard_rows(agreed, comparison.outcomes[-1])
     date = generated_at.strftime("%Y-%m-%d %H:%M")
     if generated_at.tzinfo is not None:
         date += f" {generated_at.tzname()}"
@@ -138,12 +143,31 @@ def _content(
         terms=plan_terms(status_quo, agreed),
         headline_before=comparison.headlines[0],
         headline_after=comparison.headlines[-1],
+        exchange_rates=tuple(exchange_rate_sentences(agreed, lambda v: format_value(v, "money"))),
         scorecard_rows=scorecard_rows,
     )
 
 
-def _goal_unit(goal: object) -> str:
-    return "money" if goal == "contribution" else "fraction"
+def _scorecard_rows(
+    agreed: Scenario, outcomes: Outcomes
+) -> tuple[tuple[str, str, str, str, str], ...]:
+    """Each goal: its target, the agreed value, met / near / missed, and whether it is hard."""
+    goals = agreed.goals
+    rows = []
+    for name in GOAL_NAMES:
+        goal = getattr(goals, name)
+        value = float(getattr(outcomes, name)[0])
+        unit = "money" if name == "contribution" else "fraction"
+        rows.append(
+            (
+                GOAL_LABELS[name],
+                format_value(goal.target, unit),
+                format_value(value, unit),
+                STATUS_LABELS[goal_status(value, goal.target, goals.near_band)],
+                "Yes" if goal.hard else "No",
+            )
+        )
+    return tuple(rows)
 
 
 def _cell(row: ComparisonRow, value: float | None) -> str:
@@ -154,8 +178,13 @@ def _factor_values(content: _Content, name: str) -> list[float]:
     return [float(getattr(o, name)[0]) for o in content.comparison.outcomes]
 
 
+def _reps_title(content: _Content) -> str:
+    """E.g. ``"Reps' utility (earnings less the cost of effort, per rep)"``."""
+    return f"Reps' utility ({REP_UTILITY_LABELS[content.rep_utility].lower()})"
+
+
 def _rep_utility_unit(content: _Content) -> str:
-    return HEADLINE_LABELS[content.rep_utility][1]
+    return REP_UTILITY_UNITS[content.rep_utility]
 
 
 def _move_lines(content: _Content) -> list[str]:
@@ -210,6 +239,7 @@ def _html(content: _Content) -> str:
     if agreed.metadata.notes:
         parts.append(f'<p class="notes">{_e(agreed.metadata.notes)}</p>')
     parts += _html_scenarios(content)
+    parts += _html_measures(content)
     parts += ["<h2>What we agreed</h2>", "<ul>"]
     parts += [f"<li>{_e(line)}</li>" for line in _move_lines(content)]
     parts.append("</ul>")
@@ -231,6 +261,29 @@ def _html_scenarios(content: _Content) -> list[str]:
         for c in content.columns
     ]
     return ["<h2>Scenarios compared</h2>", "<ul>", *items, "</ul>"]
+
+
+def _measures(content: _Content) -> list[str]:
+    """How each side's utility is counted, in words."""
+    rep_label = REP_UTILITY_LABELS[content.rep_utility].lower()
+    return [
+        "Leadership's value: contribution plus what leadership says each strategic unit is "
+        "worth beyond its margin, money per period. " + " ".join(content.exchange_rates),
+        f"Reps' utility: {rep_label}"
+        + (
+            " (expected earnings net of the cost of the effort they put in), money per rep per "
+            "period."
+            if content.rep_utility == "rep_utility"
+            else "."
+        ),
+        "Every plan is valued in the agreed scenario (its market, team, goals and strategic "
+        "values), with selling hours responding to motivation relative to the status quo's.",
+    ]
+
+
+def _html_measures(content: _Content) -> list[str]:
+    items = [f"<li>{_e(line)}</li>" for line in _measures(content)]
+    return ["<h2>How each side counts</h2>", "<ul>", *items, "</ul>"]
 
 
 def _html_headline(content: _Content) -> list[str]:
@@ -295,18 +348,17 @@ def _html_comparison(content: _Content) -> str:
 
 
 def _html_changes(content: _Content) -> list[str]:
-    rep_label = REP_UTILITY_LABELS[content.rep_utility]
     unit = _rep_utility_unit(content)
     rows = [
         f"<tr><td>{_e(c.title)}</td>"
-        f"<td>{_e(format_value(change.leadership, 'score', signed=True))}</td>"
+        f"<td>{_e(format_value(change.leadership, 'money', signed=True))}</td>"
         f"<td>{_e(format_value(change.reps, unit, signed=True))}</td>"
         f'<td class="text">{_e(change.summary)}</td></tr>'
         for c, change in zip(content.columns[1:], content.comparison.changes, strict=True)
     ]
     return [
         "<h2>Who gains, who gives up (vs the status quo)</h2>",
-        f"<table><thead><tr><th></th><th>Leadership goal score</th><th>{_e(rep_label)}</th>"
+        f"<table><thead><tr><th></th><th>{_e(LEADERSHIP_TITLE)}</th><th>{_e(_reps_title(content))}</th>"
         '<th class="text">In words</th></tr></thead><tbody>',
         *rows,
         "</tbody></table>",
@@ -315,14 +367,14 @@ def _html_changes(content: _Content) -> list[str]:
 
 def _html_scorecard(content: _Content) -> list[str]:
     rows = [
-        f"<tr><td>{_e(goal)}</td><td>{_e(weight)}</td><td>{_e(target)}</td><td>{_e(value)}</td>"
-        f'<td class="{status.lower()}">{_e(status)}</td></tr>'
-        for goal, weight, target, value, status in content.scorecard_rows
+        f"<tr><td>{_e(goal)}</td><td>{_e(target)}</td><td>{_e(value)}</td>"
+        f'<td class="{status.lower()}">{_e(status)}</td><td>{_e(hard)}</td></tr>'
+        for goal, target, value, status, hard in content.scorecard_rows
     ]
     return [
         "<h2>Scorecard of the agreement</h2>",
-        "<table><thead><tr><th>Goal</th><th>Weight</th><th>Target</th><th>Agreed</th>"
-        "<th>Status</th></tr></thead><tbody>",
+        "<table><thead><tr><th>Goal</th><th>Target</th><th>Agreed</th><th>Status</th>"
+        "<th>Deals must meet it</th></tr></thead><tbody>",
         *rows,
         "</tbody></table>",
     ]
@@ -338,8 +390,8 @@ def _html_motivation(content: _Content) -> list[str]:
         rows.append(f"<tr><td>{_e(label)}</td>{cells}</tr>")
     return [
         "<h2>Rep motivation factors</h2>",
-        "<p>Motivation is expectancy × instrumentality × coherence (Vroom): any factor near zero "
-        "sinks it.</p>",
+        "<p>Motivation, out of 100, is 100 × expectancy × instrumentality × valence (Vroom): "
+        "any factor near zero sinks it.</p>",
         f"<table><thead><tr><th></th>{header}</tr></thead><tbody>",
         *rows,
         "</tbody></table>",
@@ -347,26 +399,28 @@ def _html_motivation(content: _Content) -> list[str]:
 
 
 def _charts(content: _Content) -> list[str]:
-    comparison = content.comparison
-    rep_label, rep_unit = HEADLINE_LABELS[content.rep_utility]
-    utilities = [
-        ("Leadership goal score", "score", [h.leadership_score for h in comparison.headlines]),
-        (rep_label, rep_unit, [getattr(h, content.rep_utility) for h in comparison.headlines]),
+    headlines = content.comparison.headlines
+    leadership = [
+        ("Leadership's value", "money", [h.leadership_value for h in headlines]),
+        ("Contribution", "money", [h.contribution for h in headlines]),
+    ]
+    reps = [
+        ("Earnings less cost of effort", "money", [h.rep_utility for h in headlines]),
+        ("Expected earnings", "money", [h.expected_earnings for h in headlines]),
     ]
     factors = [
         (name.capitalize(), "fraction", _factor_values(content, name))
-        for name in ("expectancy", "instrumentality", "coherence")
+        for name in ("expectancy", "instrumentality", "valence")
     ]
-    money = [("Contribution", "money", [h.contribution for h in comparison.headlines])]
     shares = [
-        ("New-product share", "fraction", [h.new_product_share for h in comparison.headlines]),
-        ("Gross margin %", "fraction", [h.gross_margin_pct for h in comparison.headlines]),
+        ("New-product share", "fraction", [h.new_product_share for h in headlines]),
+        ("Gross margin %", "fraction", [h.gross_margin_pct for h in headlines]),
     ]
     charts = [
-        ("Each party's utility", utilities),
-        ("Contribution per period", money),
+        ("Leadership's value and contribution (money per period)", leadership),
+        ("Reps' utility and expected earnings (money per rep per period)", reps),
         ("New-product share and gross margin %", shares),
-        ("Rep motivation factors", factors),
+        ("Rep motivation factors (motivation = 100 × E × I × V)", factors),
     ]
     return [
         f"<figure>{_bar_chart_svg(title, groups, content.columns)}"
@@ -470,6 +524,8 @@ def _markdown(content: _Content) -> str:
         lines += [_m(agreed.metadata.notes), ""]
     lines += ["## Scenarios compared", ""]
     lines += [f"- **{_m(c.title)}**: {_m(c.name)}" for c in content.columns]
+    lines += ["", "## How each side counts", ""]
+    lines += [f"- {_m(line)}" for line in _measures(content)]
     lines += ["", "## What we agreed", ""]
     lines += [f"- {_m(line)}" for line in _move_lines(content)]
     lines += ["", "## Headline", ""]
@@ -503,11 +559,11 @@ def _markdown(content: _Content) -> str:
     lines += ["## Who gains, who gives up (vs the status quo)", ""]
     unit = _rep_utility_unit(content)
     lines += _markdown_table(
-        ["", "Leadership goal score", REP_UTILITY_LABELS[content.rep_utility], "In words"],
+        ["", LEADERSHIP_TITLE, _reps_title(content), "In words"],
         [
             [
                 c.title,
-                format_value(change.leadership, "score", signed=True),
+                format_value(change.leadership, "money", signed=True),
                 format_value(change.reps, unit, signed=True),
                 _m(change.summary),
             ]
@@ -517,11 +573,16 @@ def _markdown(content: _Content) -> str:
     )
     lines += ["## Scorecard of the agreement", ""]
     lines += _markdown_table(
-        ["Goal", "Weight", "Target", "Agreed", "Status"],
+        ["Goal", "Target", "Agreed", "Status", "Deals must meet it"],
         [list(row) for row in content.scorecard_rows],
-        align="lrrrl",
+        align="lrrll",
     )
     lines += ["## Rep motivation factors", ""]
+    lines += [
+        "Motivation, out of 100, is 100 × expectancy × instrumentality × valence (Vroom): any "
+        "factor near zero sinks it.",
+        "",
+    ]
     lines += _markdown_table(
         ["", *titles],
         [

@@ -16,6 +16,8 @@ st.caption(
 )
 working, status_quo = state.working(), state.status_quo()
 store = default_store()
+with st.container(border=True):
+    rep_utility = view.utility_controls(working)
 
 st.header("1. Proposals", divider="gray")
 listing = view.list_proposals(store)  # None when the folder cannot be read: it says so
@@ -47,7 +49,7 @@ with list_column:
     if len(stored) > len(usable):
         st.caption(f"{len(stored) - len(usable)} proposal(s) are about other products: left out.")
 if chosen:
-    view.show_comparison(status_quo, chosen)
+    view.show_comparison(working, status_quo, chosen, rep_utility)
 
 st.header("2. Search for a compromise", divider="gray")
 locks_column, limits_column, rule_column = st.columns(3, gap="large")
@@ -62,9 +64,9 @@ with rule_column:
     rule, weight = view.bargaining_controls()
 request = view.search_controls(working, status_quo, locks)
 if view.search_result(request) is not None:
-    result = view.bargained(request, constraints, weight)
+    result = view.bargained(request, constraints, weight, rep_utility)
     deal = view.suggested_deal(result, rule, weight)
-    found = view.markers(result, deal, status_quo, working, usable)
+    found = view.markers(result, deal, request, working, usable)
     view.frontier_section(result, found, deal, request, status_quo)
 
     st.header("3. The suggested deal", divider="gray")

@@ -1,8 +1,13 @@
-"""The compromise search (MODEL.md §8): locks, the Pareto frontier, the deals and their words."""
+"""The compromise search (MODEL.md §8): locks, the Pareto frontier, the deals and their words.
+
+Leadership's utility is its value in money; the reps' is, by default, their expected earnings
+less the cost of effort; the disagreement point is the status quo's plan valued in the working
+scenario.
+"""
 
 from __future__ import annotations
 
-from dataclasses import fields
+from dataclasses import fields, replace
 from pathlib import Path
 
 import numpy as np
@@ -16,16 +21,20 @@ from alignment.compromise import (
     bargain,
     compare,
     deal_scenario,
+    exchange_rate_sentences,
+    exchange_rates,
     explain,
     explain_deal,
     format_value,
+    hard_goal_constraints,
     lever_bounds,
     lever_matrix,
     lever_moves,
     pareto_frontier,
+    plan_in_working,
     search,
 )
-from alignment.demand import calibrate
+from alignment.evaluate import calibrated
 from alignment.scenario import Range
 
 SCENARIO_DIR = Path(__file__).resolve().parents[1] / "scenarios"
@@ -34,12 +43,13 @@ SCENARIO_DIR = Path(__file__).resolve().parents[1] / "scenarios"
 @pytest.fixture(scope="module")
 def result(launch):
     """The default search: the launch scenario bargaining against itself as the status quo."""
-    return search(launch, launch, demand=calibrate(launch))
+    return search(launch, launch, demand=calibrated(launch, launch))
 
 
 def improving(result):
     return (
         result.feasible
+        & result.outcomes.converged
         & (result.leadership > result.status_quo.leadership)
         & (result.reps > result.status_quo.reps)
     )
@@ -157,7 +167,8 @@ def test_a_lock_cannot_be_both_fixed_and_bounded():
 
 def test_a_status_quo_with_other_products_is_refused(launch_data, build, launch):
     launch_data["products"] = launch_data["products"][:2]
-    launch_data["goals"]["new_product_share"]["weight"] = 0
+    launch_data["goals"]["new_product_share"]["hard"] = False
+    launch_data["goals"]["strategic_value"] = {}
     launch_data["negotiation"]["prices"].pop("nova")
     launch_data["negotiation"]["kickers"] = {}
     launch_data["marketing"]["lead_generation"] = {}
@@ -220,15 +231,77 @@ def test_no_candidate_that_improves_both_has_a_larger_nash_product(result):
     d = result.status_quo
     product = (result.leadership - d.leadership) * (result.reps - d.reps)
     pool = improving(result)
-    assert pool.sum() == result.improving_count > 100
+    assert pool.sum() == result.improving_count > 10
     nash_product = result.nash.leadership_gain * result.nash.reps_gain
     assert nash_product == pytest.approx(product[pool].max())
 
 
-def test_status_quo_point_is_the_status_quo_scenarios_own_utilities(result, launch):
+def test_utilities_are_leadership_value_and_reps_earnings_less_effort_in_money(result):
+    outcomes = result.outcomes
+    assert result.rep_utility == "rep_utility"
+    assert np.array_equal(result.leadership, outcomes.leadership_value)
+    assert np.array_equal(result.reps, outcomes.rep_utility)
+    assert_allclose(result.reps, outcomes.expected_earnings - outcomes.effort_cost)
+
+
+def test_status_quo_point_is_the_status_quos_own_plan_when_it_is_the_working_scenario(
+    result, launch
+):
     outcomes = evaluate(launch)
-    assert result.status_quo.leadership == pytest.approx(outcomes.leadership_score[0])
-    assert result.status_quo.reps == pytest.approx(outcomes.motivation[0])
+    assert result.status_quo.leadership == pytest.approx(outcomes.leadership_value[0])
+    assert result.status_quo.reps == pytest.approx(outcomes.rep_utility[0])
+
+
+def with_strategic_value(scenario, nova_value):
+    goals = scenario.goals.model_copy(update={"strategic_value": {"nova": nova_value}})
+    return scenario.model_copy(update={"goals": goals})
+
+
+def test_the_disagreement_point_uses_the_working_scenarios_strategic_values(launch):
+    nova = launch.product_ids.index("nova")
+    value = launch.goals.strategic_value.get("nova", 0.0)
+    working = with_strategic_value(launch, value + 400.0)
+
+    as_is = search(launch, launch, count=200)
+    valued_more = search(working, launch, count=200)
+
+    nova_units = as_is.status_quo_outcomes.units[0, nova]
+    assert valued_more.status_quo.leadership == pytest.approx(
+        as_is.status_quo.leadership + 400.0 * nova_units
+    )
+    assert valued_more.status_quo.reps == pytest.approx(as_is.status_quo.reps)
+
+
+def test_the_status_quos_own_goals_never_move_the_disagreement_point(launch):
+    status_quo = with_strategic_value(launch, 5_000.0)
+    status_quo = status_quo.model_copy(
+        update={"goals": status_quo.goals.model_copy(update={"near_band": 0.3})}
+    )
+
+    assert search(launch, status_quo, count=200).status_quo == (
+        search(launch, launch, count=200).status_quo
+    )
+
+
+def test_the_disagreement_point_is_the_status_quos_whole_plan_in_the_working_scenario(launch):
+    working = moved(launch, price__nova=700.0, margin_rate=0.11, push_content=50_000.0)
+    quota = working.commission.quota.model_copy(update={"per_rep": 260_000.0})
+    working = working.model_copy(
+        update={"commission": working.commission.model_copy(update={"quota": quota})}
+    )
+
+    found = search(working, launch, count=200)
+
+    in_working = plan_in_working(working, launch)
+    assert lever_matrix(Plans.from_scenario(in_working)).tolist() == (
+        lever_matrix(Plans.from_scenario(launch)).tolist()
+    )
+    assert in_working.commission == launch.commission
+    assert in_working.marketing.push_content == launch.marketing.push_content
+    assert in_working.goals == working.goals
+    outcomes = evaluate(in_working, status_quo=launch)
+    assert found.status_quo.leadership == pytest.approx(outcomes.leadership_value[0])
+    assert found.status_quo.reps == pytest.approx(outcomes.rep_utility[0])
 
 
 def test_each_partys_ideal_is_its_best_candidate(result):
@@ -275,6 +348,19 @@ def test_a_bargaining_weight_outside_zero_to_one_is_refused(result):
         bargain(result, bargaining_weight=1.0)
 
 
+def test_plans_whose_hours_did_not_settle_are_never_proposed_nor_on_the_frontier(result):
+    unsettled = np.zeros(len(result.plans), dtype=bool)
+    unsettled[[deal.index for deal in result.deals]] = True
+    converged = result.outcomes.converged & ~unsettled
+    flagged = bargain(replace(result, outcomes=replace(result.outcomes, converged=converged)))
+
+    assert flagged.unconverged_count == int((~converged).sum())
+    assert converged[flagged.frontier].all()
+    assert all(converged[deal.index] for deal in flagged.deals)
+    assert flagged.nash is not None and flagged.nash.index != result.nash.index
+    assert not flagged.eligible[unsettled].any()
+
+
 def test_constraints_keep_infeasible_plans_off_the_frontier_and_out_of_the_deals(result):
     floor = Constraints(min_new_product_share=0.10, min_gross_margin_pct=0.45)
     constrained = bargain(result, constraints=floor)
@@ -291,10 +377,101 @@ def test_rebargaining_with_the_same_terms_reproduces_the_search(result):
     assert np.array_equal(again.frontier, result.frontier)
 
 
-def test_reps_utility_can_be_expected_earnings(launch):
-    found = search(launch, launch, rep_utility="expected_earnings", count=1_000)
-    assert np.array_equal(found.reps, found.outcomes.expected_earnings)
-    assert found.status_quo.reps == pytest.approx(evaluate(launch).expected_earnings[0])
+@pytest.mark.parametrize("measure", ["motivation", "expected_earnings"])
+def test_the_room_may_count_the_reps_utility_as_motivation_or_expected_earnings(launch, measure):
+    found = search(launch, launch, rep_utility=measure, count=1_000)
+    assert np.array_equal(found.reps, getattr(found.outcomes, measure))
+    assert found.status_quo.reps == pytest.approx(getattr(evaluate(launch), measure)[0])
+    assert np.array_equal(found.leadership, found.outcomes.leadership_value)
+
+
+def test_rebargaining_on_another_reps_measure_reuses_the_candidates(result, launch):
+    on_motivation = bargain(result, rep_utility="motivation")
+    assert on_motivation.plans is result.plans
+    assert np.array_equal(on_motivation.reps, result.outcomes.motivation)
+    assert on_motivation.status_quo.reps == pytest.approx(evaluate(launch).motivation[0])
+    assert on_motivation.status_quo.leadership == result.status_quo.leadership
+    back = bargain(on_motivation, rep_utility="rep_utility")
+    assert back.deals == result.deals
+
+
+def test_an_unknown_reps_measure_is_refused_with_the_valid_ones(result):
+    with pytest.raises(ValueError, match=r"rep_utility: unknown 'happiness'.*rep_utility"):
+        bargain(result, rep_utility="happiness")
+
+
+# --- Hard goals and leadership's exchange rate -------------------------------------------------
+
+
+def test_goals_marked_hard_bind_every_deal_on_top_of_the_rooms_limits(launch_data, build):
+    launch_data["goals"]["contribution"]["hard"] = True
+    target = launch_data["goals"]["contribution"]["target"]
+    working = build(launch_data)
+
+    found = search(working, working, count=2_000, constraints=Constraints(min_gross_margin_pct=0.4))
+
+    assert found.goal_constraints == Constraints(min_contribution=target)
+    assert found.constraints == Constraints(min_gross_margin_pct=0.4)
+    assert found.all_constraints == Constraints(min_gross_margin_pct=0.4, min_contribution=target)
+    outcomes = found.outcomes
+    assert (outcomes.contribution < target).any()  # the goal binds
+    for index in [*found.frontier, *(d.index for d in found.deals)]:
+        assert outcomes.contribution[index] >= target
+        assert outcomes.gross_margin_pct[index] >= 0.4
+    relaxed = bargain(found, constraints=Constraints())
+    assert relaxed.all_constraints == Constraints(min_contribution=target)  # the goal stays
+
+
+def test_every_hard_goal_becomes_a_limit_and_soft_ones_do_not(launch_data, build):
+    launch_data["goals"]["new_product_share"]["hard"] = True
+    launch_data["goals"]["gross_margin_pct"]["hard"] = True
+    limits = hard_goal_constraints(build(launch_data))
+
+    assert limits == Constraints(
+        min_gross_margin_pct=launch_data["goals"]["gross_margin_pct"]["target"],
+        min_new_product_share=launch_data["goals"]["new_product_share"]["target"],
+    )
+    assert limits.describe() == [
+        f"Gross margin % ≥ {format_value(limits.min_gross_margin_pct, 'fraction')}",
+        f"New-product share ≥ {format_value(limits.min_new_product_share, 'fraction')}",
+    ]
+
+
+def test_two_sets_of_limits_together_keep_the_stricter_of_each():
+    typed = Constraints(min_gross_margin_pct=0.40, min_motivation=30.0)
+    goals = Constraints(min_gross_margin_pct=0.42, min_contribution=5.5e6)
+
+    assert typed.tightened(goals) == Constraints(
+        min_gross_margin_pct=0.42, min_contribution=5.5e6, min_motivation=30.0
+    )
+
+
+def test_leadership_states_its_exchange_rate_for_strategic_share_in_money(launch_data, build):
+    launch_data["goals"]["strategic_value"] = {"nova": 640.0}
+    launch_data["goals"]["strategic_value_reason"] = "Each Nova placed sells cartridges for years."
+    scenario = build(launch_data)
+    segment = launch_data["segments"][0]["size"]
+
+    (rate,) = exchange_rates(scenario)
+
+    assert (rate.product, rate.per_unit) == ("nova", 640.0)
+    assert rate.per_share_point == pytest.approx(640.0 * segment / 100)
+    assert exchange_rate_sentences(scenario, lambda v: f"${v:,.0f}") == [
+        f"Leadership values one point of Nova (new) share at ${640 * segment / 100:,.0f} per "
+        "period beyond its margin (goals: strategic value $640 per unit — Each Nova placed "
+        "sells cartridges for years.)."
+    ]
+
+
+def test_without_a_strategic_value_leadership_counts_only_contribution(launch_data, build):
+    launch_data["goals"]["strategic_value"] = {}
+    scenario = build(launch_data)
+
+    assert exchange_rates(scenario) == ()
+    assert exchange_rate_sentences(scenario, str) == [
+        "Leadership counts only contribution: no strategic value is stated (set it on the "
+        "Goals page)."
+    ]
 
 
 # --- No deal ----------------------------------------------------------------------------------
@@ -316,7 +493,11 @@ def test_without_a_plan_that_helps_both_there_is_no_deal_and_the_reason_says_why
     assert capped_commission.nash is None and capped_commission.kalai_smorodinsky is None
     assert capped_commission.improving_count == 0
     assert "leaves both parties better off" in capped_commission.no_deal_reason
-    assert "motivation 24.1" in capped_commission.no_deal_reason
+    d = capped_commission.status_quo
+    assert (
+        f"leadership's value {format_value(d.leadership, 'money')} per period, reps' earnings "
+        f"less the cost of effort {format_value(d.reps, 'money')} per rep"
+    ) in capped_commission.no_deal_reason
 
 
 def test_without_a_deal_the_closest_trade_offs_are_the_frontier_points_nearest_the_status_quo(
@@ -364,9 +545,10 @@ def test_explanation_leaves_out_levers_that_barely_moved(launch):
 def test_explanation_reports_the_headline_numbers_before_and_after(launch):
     after = moved(launch, kicker__nova=60.0)
     explanation = explain(launch, after)
-    outcomes = evaluate(after)
+    outcomes = evaluate(after, status_quo=launch)  # hours relative to the status quo's
     assert explanation.after.new_product_share == pytest.approx(outcomes.new_product_share[0])
-    assert explanation.after.contribution == pytest.approx(outcomes.contribution[0])
+    assert explanation.after.leadership_value == pytest.approx(outcomes.leadership_value[0])
+    assert explanation.after.rep_utility == pytest.approx(outcomes.rep_utility[0])
     assert explanation.change.motivation == pytest.approx(
         outcomes.motivation[0] - evaluate(launch).motivation[0]
     )
@@ -377,19 +559,21 @@ def test_a_deal_is_explained_as_moves_from_the_status_quo(result, launch):
     nova = launch.product_ids.index("nova")
     price = result.plans.price[result.nash.index, nova]
     assert f"Nova (new) price 600 → {format_value(price, 'money')}" in explanation.lines
-    assert explanation.after.leadership_score == result.nash.leadership
-    assert explanation.before.motivation == pytest.approx(result.status_quo.reps)
+    assert explanation.after.leadership_value == result.nash.leadership
+    assert explanation.after.rep_utility == result.nash.reps
+    assert explanation.before.leadership_value == pytest.approx(result.status_quo.leadership)
+    assert explanation.before.rep_utility == pytest.approx(result.status_quo.reps)
 
 
 def test_a_deal_becomes_a_named_scenario_that_reproduces_its_utilities(result, launch):
     scenario = deal_scenario(result, result.nash, launch)
-    outcomes = evaluate(scenario)
+    outcomes = evaluate(scenario, status_quo=launch)
+    notes = scenario.metadata.notes
     assert scenario.metadata.name.startswith("Nash bargaining deal: ")
-    assert "Moves: " in scenario.metadata.notes and "Nova (new) kicker 0 → " in (
-        scenario.metadata.notes
-    )
-    assert_allclose(outcomes.leadership_score[0], result.nash.leadership, rtol=1e-6)
-    assert_allclose(outcomes.motivation[0], result.nash.reps, rtol=1e-6)
+    assert "Moves: " in notes and "Nova (new) price 600 → " in notes
+    assert f"leadership's value {format_value(result.nash.leadership, 'money')} per period" in notes
+    assert_allclose(outcomes.leadership_value[0], result.nash.leadership, rtol=1e-6)
+    assert_allclose(outcomes.rep_utility[0], result.nash.reps, rtol=1e-6)
 
 
 # --- Comparing proposals ----------------------------------------------------------------------
@@ -403,7 +587,11 @@ def test_comparison_lays_out_inputs_outcomes_and_utilities_per_scenario(launch):
     assert list(table.columns) == ["section", "label", "unit", name, f"{name} (2)"]
     assert table.loc["price.nova", name] == 600 and table.loc["price.nova", f"{name} (2)"] == 520
     assert "kicker.pro" not in table.index  # no scenario pays one
-    assert table.loc["utility.reps", "label"] == "Reps' utility (rep motivation)"
+    assert table.loc["utility.leadership", "label"] == "Leadership's value (per period)"
+    assert table.loc["utility.reps", "label"] == (
+        "Reps' utility (earnings less the cost of effort, per rep)"
+    )
+    assert table.loc["utility.reps", "unit"] == "money"
     assert set(table["section"]) == {"Inputs", "Outcomes", "Utility"}
 
 
@@ -413,17 +601,34 @@ def test_comparison_gives_each_partys_signed_change_against_the_status_quo(launc
     comparison = compare(launch, [cheap_nova, rich_plan])
     base = evaluate(launch)
     for proposal, change in zip((cheap_nova, rich_plan), comparison.changes, strict=True):
-        outcomes = evaluate(proposal)
+        outcomes = evaluate(proposal, status_quo=launch)
         assert change.leadership == pytest.approx(
-            outcomes.leadership_score[0] - base.leadership_score[0]
+            outcomes.leadership_value[0] - base.leadership_value[0]
         )
-        assert change.reps == pytest.approx(outcomes.motivation[0] - base.motivation[0])
+        assert change.reps == pytest.approx(outcomes.rep_utility[0] - base.rep_utility[0])
         assert change.difference.contribution == pytest.approx(
             outcomes.contribution[0] - base.contribution[0]
         )
     richer = comparison.changes[1]
     assert richer.reps > 0 and "reps gain" in richer.summary
+    assert "of earnings less the cost of effort per rep" in richer.summary
+    assert "of value per period" in richer.summary
     assert list(comparison.changes_table().index) == list(comparison.names[1:])
+
+
+def test_every_proposal_is_valued_under_the_working_scenarios_goals(launch):
+    working = with_strategic_value(launch, launch.goals.strategic_value.get("nova", 0.0) + 400)
+    proposal = with_strategic_value(moved(launch, price__nova=520.0), 0.0)
+
+    comparison = compare(launch, [proposal], working=working)
+
+    nova = launch.product_ids.index("nova")
+    for outcomes in comparison.outcomes:
+        own_terms = outcomes.contribution[0] + 400.0 * outcomes.units[0, nova]
+        assert outcomes.leadership_value[0] == pytest.approx(
+            own_terms + launch.goals.strategic_value.get("nova", 0.0) * outcomes.units[0, nova]
+        )
+    assert comparison.table().loc["price.nova"].iloc[-1] == 520  # the proposal's own plan
 
 
 @pytest.mark.parametrize(
@@ -438,6 +643,9 @@ def test_comparison_gives_each_partys_signed_change_against_the_status_quo(launc
         (0.065, "rate", False, "6.5 %"),
         (0.0425, "rate", False, "4.25 %"),
         (1.5, "multiple", False, "1.5×"),
+        (26.24, "score", False, "26.2 / 100"),
+        (-3.04, "score", True, "-3.0 points"),
+        (0.01, "score", True, "0.0 points"),
         (None, "money", False, "none"),
     ],
 )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from types import SimpleNamespace
 
 import altair as alt
@@ -10,8 +11,8 @@ import pandas as pd
 import pytest
 from altair.utils.schemapi import SchemaValidationError
 
-from alignment import Plans
-from alignment.compromise import Constraints, Lock, lever_matrix, search
+from alignment import Plans, evaluate
+from alignment.compromise import Constraints, Lock, bargain, lever_matrix, search
 from alignment.levers import with_values
 from workshop_ui import compromise_view as view
 from workshop_ui.charts import PARTY_COLOURS
@@ -23,12 +24,19 @@ def result(launch):
 
 
 @pytest.fixture(scope="module")
-def markers(result, launch):
+def request_(launch):
+    return view.SearchRequest.of(launch, launch, [], 3)
+
+
+@pytest.fixture(scope="module")
+def markers(result, launch, request_):
     proposal = with_values(launch, {"products.nova.price": 700.0, "metadata.role": "sales",
                                     "metadata.name": "Sales: Nova at 700"})  # fmt: skip
+    measure = result.rep_utility
     return [
-        view.marker_for_scenario(launch, view.STATUS_QUO, "Status quo"),
-        view.marker_for_scenario(proposal, view.proposal_kind(proposal), "Sales: Nova at 700"),
+        view.marker_for_scenario(request_, launch, measure, view.STATUS_QUO, "Status quo"),
+        view.marker_for_scenario(request_, proposal, measure, view.proposal_kind(proposal),
+                                 "Sales: Nova at 700"),
         view.marker_for_candidate(result, result.leadership_ideal.index, view.LEADERSHIP_IDEAL,
                                   view.LEADERSHIP_IDEAL),
         view.marker_for_candidate(result, result.nash.index, view.DEAL, "Nash bargaining deal"),
@@ -63,7 +71,7 @@ def test_every_candidate_is_drawn_faint_with_failing_ones_fainter(spec, result):
 
     assert len(data_of(spec, cloud)) == len(result.plans)
     opacity = cloud["encoding"]["opacity"]
-    assert opacity["condition"]["test"] == "datum.feasible"
+    assert opacity["condition"]["test"] == "datum.eligible"  # meets the limits and settled
     assert opacity["value"] < opacity["condition"]["value"] <= 0.5
 
 
@@ -76,13 +84,34 @@ def test_the_frontier_is_a_line_through_the_frontier_plans_in_leadership_order(s
     assert line["mark"]["point"]["size"] > 0  # each frontier plan is a dot to hover
 
 
-def test_axes_name_each_party_and_its_unit(spec):
+def test_axes_name_each_party_and_its_unit_in_money(spec):
     encoding = layer(spec, "circle", 0)["encoding"]
 
     assert encoding["x"]["field"] == "leadership"
-    assert encoding["x"]["title"] == "Leadership's utility: goal score (points, 0–150)"
+    assert encoding["x"]["title"] == "Leadership's value ($M per period)"
     assert encoding["y"]["field"] == "reps"
+    assert encoding["y"]["title"] == (
+        "Reps' utility ($ per rep per period: earnings less the cost of effort)"
+    )
+
+
+def test_leadership_is_plotted_in_millions_and_shown_in_money_on_hover(spec, result):
+    rows = data_of(spec, layer(spec, "circle", 0))
+    first = rows[0]
+
+    assert first["leadership"] == pytest.approx(result.leadership[0] / 1e6, rel=1e-6)
+    assert first["leadership_value"] == pytest.approx(result.leadership[0], rel=1e-6)
+    tips = {t["field"]: t for t in layer(spec, "circle", 0)["encoding"]["tooltip"]}
+    assert tips["leadership_value"]["format"].startswith("$")
+
+
+def test_when_the_room_counts_motivation_the_reps_axis_says_so(result, markers):
+    on_motivation = bargain(result, rep_utility="motivation")
+    encoding = layer(view.frontier_chart(on_motivation, markers).to_dict(), "circle", 0)["encoding"]
+
     assert encoding["y"]["title"] == "Reps' utility: motivation (points, 0–100)"
+    tips = [t["title"] for t in encoding["tooltip"]]
+    assert "Rep motivation" in tips
 
 
 def test_named_points_have_pinned_colours_and_shapes_by_kind(spec):
@@ -114,9 +143,10 @@ def test_hovering_a_point_shows_its_plan_and_numbers(spec, result):
     moving = [b.label for b in result.levers if not b.is_fixed]
     assert {"Nova (new) price", "Nova (new) kicker", "Margin rate"} <= set(moving)
     assert set(moving) <= set(titles)
-    assert {"Leadership goal score", "Rep motivation", "Contribution", "Gross margin %"} <= set(
-        titles
-    )
+    assert {
+        "Leadership's value", "Earnings less the cost of effort, per rep", "Contribution",
+        "Gross margin %",
+    } <= set(titles)  # fmt: skip
     assert named[:2] == ["Point", "Kind"] and set(moving) <= set(named)
 
 
@@ -167,8 +197,37 @@ def test_the_plan_table_lists_the_moving_levers_beside_the_status_quo(result, la
 def test_the_numbers_table_shows_each_figure_against_the_status_quo(result):
     table = view.numbers_table(result, result.status_quo_index).set_index("Figure")
 
+    assert table.loc["Leadership's value", "vs status quo"] == "no change"
+    assert table.loc["Earnings less cost of effort, per rep", "vs status quo"] == "no change"
     assert table.loc["Rep motivation", "vs status quo"] == "no change"
     assert table.loc["Contribution", "This plan"].startswith("$")
+    assert table.loc["Rep motivation", "This plan"].endswith("/ 100")
+
+
+def test_the_search_summary_counts_the_plans_left_out_because_their_hours_did_not_settle(result):
+    settled = result.outcomes.converged.copy()
+    settled[[5, 6]] = False
+    flagged = bargain(replace(result, outcomes=replace(result.outcomes, converged=settled)))
+
+    assert "2 plans whose selling hours did not settle are left out" in (
+        view.search_summary(flagged)
+    )
+    spec = view.frontier_chart(flagged, []).to_dict()
+    rows = {row["index"]: row for row in data_of(spec, layer(spec, "circle", 0))}
+    assert not rows[5]["eligible"] and not rows[6]["eligible"]
+
+
+def test_hard_goals_read_as_limits_with_their_units():
+    limits = Constraints(min_contribution=5_500_000.0, min_new_product_share=0.12)
+
+    assert view.limit_lines(limits) == ["New-product share ≥ 12.0%", "Contribution ≥ $5.50M"]
+
+
+def test_a_deals_gains_read_in_money_for_each_side(result):
+    text = view.gains_text(result.nash, "rep_utility")
+
+    assert text.startswith("leadership +$") and text.endswith(" per rep")
+    assert " per period, reps +$" in text
 
 
 def test_lock_choices_become_the_engines_locks():
@@ -204,18 +263,22 @@ def test_the_negotiable_levers_are_named_with_their_products(launch):
 
 def test_the_comparison_puts_each_partys_utility_first(launch):
     dear = with_values(launch, {"products.nova.price": 720.0, "metadata.name": "Dear Nova"})
-    frame = view.comparison_frame(view.comparison(launch, [dear]))
+    frame = view.comparison_frame(view.comparison(launch, launch, [dear]))
 
     assert list(frame.columns) == ["", "Status quo", "Dear Nova"]
-    assert frame[""].iloc[0].startswith("Leadership utility")
-    assert frame[""].iloc[1].startswith("Reps' utility")
-    assert list(frame[""]).count("Rep motivation") == 0  # said once, as the reps' utility
+    assert frame[""].iloc[0] == "Leadership's value (per period)"
+    assert frame[""].iloc[1] == "Reps' utility (earnings less the cost of effort, per rep)"
+    # said once, as the reps' utility
+    assert list(frame[""]).count("Earnings less the cost of effort, per rep") == 0
+    assert list(frame[""]).count("Rep motivation") == 1
 
 
-def test_the_working_scenario_is_marked_only_when_it_differs_from_the_status_quo(result, launch):
-    same = view.markers(result, result.nash, launch, launch, [])
+def test_the_working_scenario_is_marked_only_when_it_differs_from_the_status_quo(
+    result, launch, request_
+):
+    same = view.markers(result, result.nash, request_, launch, [])
     moved = with_values(launch, {"products.nova.price": 640.0})
-    differs = view.markers(result, result.nash, launch, moved, [])
+    differs = view.markers(result, result.nash, request_, moved, [])
 
     assert [m.kind for m in same].count("Working") == 0
     assert [m.kind for m in differs].count("Working") == 1
@@ -238,12 +301,25 @@ def test_the_report_files_hold_the_agreed_plan_and_each_proposal(launch):
     assert "price: 640.0" in yaml_text
 
 
-def test_proposal_plans_sit_where_their_own_evaluation_puts_them(result, launch):
-    proposal = with_values(launch, {"products.nova.price": 700.0})
-    marker = view.marker_for_scenario(proposal, "Sales proposal", "p")
+def test_the_status_quo_sits_at_the_disagreement_point(result, markers):
+    status_quo = next(m for m in markers if m.kind == view.STATUS_QUO)
+
+    assert status_quo.leadership == pytest.approx(result.status_quo.leadership)
+    assert status_quo.reps == pytest.approx(result.status_quo.reps)
+
+
+def test_proposal_plans_sit_where_the_working_scenario_values_them(launch, request_):
+    proposal = with_values(
+        launch, {"products.nova.price": 700.0, "goals.strategic_value.nova": 9_000.0}
+    )
+    marker = view.marker_for_scenario(request_, proposal, "rep_utility", "Sales proposal", "p")
 
     assert marker.index == -1
     assert np.allclose(marker.levers, lever_matrix(Plans.from_scenario(proposal))[0])
+    in_working = with_values(launch, {"products.nova.price": 700.0})  # the working goals
+    outcomes = evaluate(in_working, status_quo=launch)
+    assert marker.leadership == pytest.approx(outcomes.leadership_value[0])
+    assert marker.reps == pytest.approx(outcomes.rep_utility[0])
 
 
 def test_the_frontier_chart_is_checked_against_the_schema_when_built():

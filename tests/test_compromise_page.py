@@ -16,6 +16,7 @@ from alignment.compromise import Constraints, lever_matrix
 from alignment.levers import with_values
 from alignment.storage import LocalFolderStore
 from workshop_ui import compromise_view as view
+from workshop_ui.formatting import money
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGE = str(ROOT / "pages" / "7_Compromise.py")
@@ -78,6 +79,14 @@ def suggested_deal(app: AppTest):
     return result, result.nash
 
 
+def open_with(scenario) -> AppTest:
+    """The page with ``scenario`` loaded as the status quo and the working scenario."""
+    app = open_page()
+    app.session_state["status_quo_scenario"] = scenario
+    app.session_state["working_scenario"] = scenario
+    return app.run()
+
+
 def propose(app: AppTest, title: str, author: str = "Dana", role: str = "leadership",
             rationale: str = "Win share fast.") -> AppTest:  # fmt: skip
     app.text_input(key="proposal_title").input(title)
@@ -97,7 +106,45 @@ def test_the_page_renders_and_suggests_a_deal_on_the_first_visit():
     assert app.title[0].value == "Compromise"
     assert "Nash bargaining deal" in shown_text(app)
     assert app.button(key="deal_adopt").label == "Adopt this deal"
-    assert [m.label for m in app.metric][:2] == ["Leadership score", "Rep motivation"]
+    assert [m.label for m in app.metric][:3] == [
+        "Leadership's value", "Reps' earnings less effort", "Rep motivation",
+    ]  # fmt: skip
+    assert app.radio(key="rep_utility").value == "rep_utility"
+
+
+def test_the_page_states_leaderships_exchange_rate_for_strategic_share(launch):
+    reason = "Each Nova placed sells cartridges for years."
+    scenario = with_values(launch, {"goals.strategic_value.nova": 640.0,
+                                    "goals.strategic_value_reason": reason})  # fmt: skip
+    segment = scenario.segments[0].size
+
+    app = open_with(scenario)
+
+    assert not app.exception, app.exception
+    point = money(640.0 * segment / 100)
+    assert (
+        f"Leadership values one point of Nova (new) share at {point} per period beyond its "
+        f"margin (goals: strategic value $640 per unit — {reason})."
+    ) in shown_text(app)
+
+
+def test_without_a_strategic_value_the_page_says_leadership_counts_only_contribution(launch):
+    app = open_with(with_values(launch, {"goals.strategic_value": {}}))
+
+    stated = "Leadership counts only contribution: no strategic value is stated"
+    assert f"{stated} (set it on the Goals page)." in shown_text(app)
+
+
+def test_goals_marked_hard_are_shown_as_limits_and_every_deal_meets_them(launch):
+    target = launch.goals.contribution.target
+    app = open_with(with_values(launch, {"goals.contribution.hard": True}))
+
+    assert not app.exception, app.exception
+    assert f"From the goals: Contribution ≥ {money(target)}" in shown_text(app).replace("*", "")
+    result = view.bargained(app.session_state["compromise_request"], Constraints(), 0.5)
+    assert result.goal_constraints == Constraints(min_contribution=target)
+    for deal in result.deals:
+        assert result.outcomes.contribution[deal.index] >= target
 
 
 def test_saving_the_working_scenario_as_a_proposal_stores_and_lists_it(store):
@@ -156,12 +203,12 @@ def test_picking_proposals_compares_them_with_the_status_quo(store, launch):
     assert not app.exception, app.exception
     table = table_with(app, "Status quo")
     assert list(table.columns) == ["", "Status quo", "Cheap Nova", "Dear Nova"]
-    assert table.iloc[0, 0].startswith("Leadership utility")
+    assert table.iloc[0, 0] == "Leadership's value (per period)"
     nova = table[table[""] == "Nova (new) price"].iloc[0]
     assert (nova["Status quo"], nova["Cheap Nova"], nova["Dear Nova"]) == ("600", "540", "720")
     text = shown_text(app)
     assert "From **Cheap Nova**:" in text and "From **Dear Nova**:" in text
-    assert "points of goal score" in text
+    assert "of value per period" in text
 
 
 # --- Overwriting and deleting proposals -------------------------------------------------------
@@ -404,8 +451,8 @@ def test_adopting_the_deal_makes_its_levers_the_working_scenario():
 @pytest.mark.parametrize(
     ("mode", "value", "holds"),
     [
-        ("fixed", 700.0, lambda price: price == 700.0),
-        ("floor", 680.0, lambda price: price >= 680.0),
+        ("fixed", 650.0, lambda price: price == 650.0),
+        ("floor", 620.0, lambda price: price >= 620.0),
         ("ceiling", 520.0, lambda price: price <= 520.0),
     ],
 )
@@ -490,6 +537,7 @@ def test_widgets_that_do_not_change_the_search_never_run_it_again(searches, stor
     app.radio(key="deal_rule").set_value("kalai_smorodinsky").run()
     app.number_input(key="constraint_margin").set_value(40.0).run()
     app.multiselect(key="proposal_compare").set_value([key]).run()
+    app.radio(key="rep_utility").set_value("motivation").run()
     app.button(key="compromise_search").click().run()  # the same inputs: the cached search
     assert len(searches) == 1
 

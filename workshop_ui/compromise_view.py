@@ -5,10 +5,15 @@ the model work is :mod:`alignment.compromise` (search, bargain, explain, compare
 :mod:`alignment.report`. Everything here that does not draw (frames, chart builders, lock and
 constraint values, file names) is plain Python, testable without a running page.
 
+Leadership's utility is its value in money per period; the reps' is, by default, their expected
+earnings less the cost of effort, money per rep per period (the room may count motivation or
+expected earnings instead). Every plan on the page — the status quo, proposals, candidates — is
+valued in the working scenario of the search, so all sit on the same axes.
+
 The search samples and evaluates 20,000 plans (about a second), so it runs only when the room
 asks for it and is cached by everything it depends on: the working scenario, the status quo,
-the locks and the seed. Moving the bargaining weight, a constraint or any other widget reuses
-the cached candidates through :func:`alignment.compromise.bargain`.
+the locks and the seed. Moving the bargaining weight, a constraint, the reps' measure or any
+other widget reuses the cached candidates through :func:`alignment.compromise.bargain`.
 """
 
 from __future__ import annotations
@@ -25,12 +30,16 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from alignment import Plans, Scenario, ScenarioError, apply_plan, dump_scenario
+from alignment import Outcomes, Plans, Scenario, ScenarioError, apply_plan, dump_scenario
 from alignment import compromise as engine
 from alignment.compromise import (
+    CONSTRAINT_LABELS,
+    REP_UTILITY_LABELS,
+    REP_UTILITY_UNITS,
     Constraints,
     Deal,
     Lock,
+    RepUtility,
     SearchResult,
     format_value,
     lever_bounds,
@@ -41,9 +50,9 @@ from alignment.report import build_report
 from alignment.safe_text import download_name as safe_download_name
 from alignment.scenario import Role
 from alignment.storage import Listing, StorageError, Store, StoredScenario
-from workshop_ui import access, explain, layout, model, state
+from workshop_ui import access, explain, layout, state
 from workshop_ui.charts import LEADERSHIP, PARTY_COLOURS, SALES, STATUS_QUO, WORKING
-from workshop_ui.formatting import D3_MONEY, D3_PERCENT
+from workshop_ui.formatting import D3_MONEY, D3_PERCENT, money
 from workshop_ui.formatting import delta as ui_delta
 from workshop_ui.formatting import format_value as ui_format
 
@@ -102,30 +111,49 @@ POINT_SIZES: dict[str, int] = {
 }  # fmt: skip
 PICK = "plan_pick"  # the chart's point-selection parameter
 CHART_KEY = "compromise_frontier"
-X_TITLE = "Leadership's utility: goal score (points, 0–150)"
-Y_TITLE = "Reps' utility: motivation (points, 0–100)"
-# Headline numbers a plan's tooltip and the closer look show, with their units.
-NUMBERS: dict[str, tuple[str, str]] = {
-    "leadership": ("Leadership goal score", "score"),
-    "reps": ("Rep motivation", "score"),
-    "contribution": ("Contribution", "money"),
-    "new_product_share": ("New-product share", "fraction"),
-    "gross_margin_pct": ("Gross margin %", "fraction"),
+X_TITLE = "Leadership's value ($M per period)"
+Y_TITLES: dict[str, str] = {
+    "rep_utility": "Reps' utility ($ per rep per period: earnings less the cost of effort)",
+    "motivation": "Reps' utility: motivation (points, 0–100)",
+    "expected_earnings": "Reps' utility: expected earnings ($ per rep per period)",
 }
+# The reps' measures the room may pick, as the page offers them.
+REP_UTILITY_CHOICES: dict[str, str] = {
+    "rep_utility": "Earnings less the cost of effort ($ per rep)",
+    "motivation": "Motivation (0–100)",
+    "expected_earnings": "Expected earnings ($ per rep)",
+}
+# Leadership's value on the chart's axis, in millions.
+MILLION = 1e6
 # The deal's numbers as metric tiles: (field, label, kind of number).
 DEAL_TILES = (
-    ("leadership_score", "Leadership score", "score"),
+    ("leadership_value", "Leadership's value", "money"),
+    ("rep_utility", "Reps' earnings less effort", "money"),
     ("motivation", "Rep motivation", "score"),
     ("contribution", "Contribution", "money"),
     ("new_product_share", "New-product share", "fraction"),
     ("gross_margin_pct", "Gross margin %", "fraction"),
 )
 PLAN_NUMBERS = (
-    *DEAL_TILES[:2],
+    ("leadership_value", "Leadership's value", "money"),
+    ("rep_utility", "Earnings less cost of effort, per rep", "money"),
+    ("motivation", "Rep motivation", "score"),
     ("expected_earnings", "Earnings per rep", "money"),
-    *DEAL_TILES[2:],
+    *DEAL_TILES[3:],
 )
-_D3 = {"money": D3_MONEY, "per_unit": D3_MONEY, "rate": ".2~%", "fraction": D3_PERCENT}
+_D3 = {"money": D3_MONEY, "per_unit": D3_MONEY, "rate": ".2~%", "fraction": D3_PERCENT,
+       "score": ".1f"}  # fmt: skip
+
+
+def numbers(rep_utility: RepUtility) -> dict[str, tuple[str, str]]:
+    """Headline numbers a plan's tooltip shows, with their units: both utilities first."""
+    return {
+        "leadership_value": ("Leadership's value", "money"),
+        "reps": (REP_UTILITY_LABELS[rep_utility], REP_UTILITY_UNITS[rep_utility]),
+        "contribution": ("Contribution", "money"),
+        "new_product_share": ("New-product share", "fraction"),
+        "gross_margin_pct": ("Gross margin %", "fraction"),
+    }
 
 
 # --- Locks and constraints as values ----------------------------------------------------------
@@ -197,6 +225,15 @@ def constraints_from(
     )
 
 
+def limit_lines(constraints: Constraints) -> list[str]:
+    """Each active limit as the page shows it, e.g. ``"Contribution ≥ $5.50M"``."""
+    return [
+        f"{label} ≥ {ui_format(value, kind)}"  # type: ignore[arg-type]
+        for name, value in constraints.limits().items()
+        for label, kind in [CONSTRAINT_LABELS[name]]
+    ]
+
+
 # --- The cached search ------------------------------------------------------------------------
 
 
@@ -218,6 +255,10 @@ class SearchRequest:
     @property
     def working(self) -> Scenario:
         return _scenario(self.working_json)
+
+    @property
+    def status_quo(self) -> Scenario:
+        return _scenario(self.status_quo_json)
 
 
 def run_search(request: SearchRequest) -> SearchResult:
@@ -246,11 +287,17 @@ def cached_search(
     )
 
 
-def bargained(request: SearchRequest, constraints: Constraints, weight: float) -> SearchResult:
-    """The cached candidates bargained under these constraints and weight (no evaluation)."""
+def bargained(
+    request: SearchRequest,
+    constraints: Constraints,
+    weight: float,
+    rep_utility: RepUtility = "rep_utility",
+) -> SearchResult:
+    """The cached candidates bargained under these constraints, weight and reps' measure (no
+    evaluation). The working scenario's hard goals apply on top of ``constraints``."""
     return _bargained(
         request.working_json, request.status_quo_json, request.locks, request.seed,
-        constraints, weight,
+        constraints, weight, rep_utility,
     )  # fmt: skip
 
 
@@ -263,9 +310,12 @@ def _bargained(
     seed: int,
     constraints: Constraints,
     weight: float,
+    rep_utility: RepUtility,
 ) -> SearchResult:
     result = cached_search(working_json, status_quo_json, locks, seed)
-    return engine.bargain(result, constraints=constraints, bargaining_weight=weight)
+    return engine.bargain(
+        result, constraints=constraints, bargaining_weight=weight, rep_utility=rep_utility
+    )
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
@@ -306,17 +356,20 @@ def lever_columns(result: SearchResult) -> dict[str, tuple[str, str]]:
 
 
 def candidate_frame(result: SearchResult) -> pd.DataFrame:
-    """One row per candidate: ``index``, both utilities, ``feasible``, the moving levers and
-    the headline numbers. Column names are fixed (``lever_0`` …) because product names are
-    typed by people and may hold characters a chart's field names cannot.
+    """One row per candidate: ``index``, both utilities (``leadership`` in millions for the
+    axis, ``leadership_value`` in money for the tooltip), ``eligible`` (meets the constraints
+    and its hours settled), the moving levers and the headline numbers. Column names are fixed
+    (``lever_0`` …) because product names are typed by people and may hold characters a
+    chart's field names cannot.
     """
     levers = lever_matrix(result.plans)
     frame = pd.DataFrame(
         {
             "index": np.arange(len(result.plans), dtype=np.int32),
-            "leadership": result.leadership.astype(np.float32),
+            "leadership": (result.leadership / MILLION).astype(np.float32),
+            "leadership_value": result.leadership.astype(np.float32),
             "reps": result.reps.astype(np.float32),
-            "feasible": result.feasible,
+            "eligible": result.eligible,
             **{
                 column: levers[:, int(column.removeprefix("lever_"))].astype(np.float32)
                 for column in lever_columns(result)
@@ -332,7 +385,10 @@ def candidate_frame(result: SearchResult) -> pd.DataFrame:
 
 @dataclass(frozen=True)
 class Marker:
-    """One named point on the chart: a kind (legend entry), a label, and where it sits."""
+    """One named point on the chart: a kind (legend entry), a label, and where it sits.
+
+    ``leadership`` is money per period; ``reps`` is in the unit of the search's reps' measure.
+    """
 
     kind: str
     label: str
@@ -355,15 +411,35 @@ def marker_for_candidate(result: SearchResult, index: int, kind: str, label: str
     )  # fmt: skip
 
 
-def marker_for_scenario(scenario: Scenario, kind: str, label: str) -> Marker:
-    """A scenario evaluated on its own terms, as the comparison table shows it."""
-    outcomes = model.outcomes(scenario)
+def marker_for_scenario(
+    request: SearchRequest, scenario: Scenario, rep_utility: RepUtility, kind: str, label: str
+) -> Marker:
+    """A scenario's plan valued in the search's working scenario, like every candidate, so it
+    sits on the same axes; the status quo's sits at the disagreement point. A plan whose
+    selling hours did not settle says so in its label."""
+    outcomes = valued(request, scenario)
+    leadership, reps = engine.party_utilities(outcomes, rep_utility)
+    if not outcomes.converged[0]:
+        label = f"{label} (hours did not settle)"
     return Marker(
-        kind, label, float(outcomes.leadership_score[0]), float(outcomes.motivation[0]), -1,
+        kind, label, float(leadership[0]), float(reps[0]), -1,
         tuple(float(v) for v in lever_matrix(Plans.from_scenario(scenario))[0]),
         float(outcomes.contribution[0]), float(outcomes.new_product_share[0]),
         float(outcomes.gross_margin_pct[0]),
     )  # fmt: skip
+
+
+def valued(request: SearchRequest, scenario: Scenario) -> Outcomes:
+    """``scenario``'s plan valued in the search's working scenario, hours relative to its
+    status quo's motivation (cached; one plan)."""
+    return _valued(request.working_json, request.status_quo_json, scenario.model_dump_json())
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _valued(working_json: str, status_quo_json: str, scenario_json: str) -> Outcomes:
+    return engine.value_in_working(
+        _scenario(working_json), _scenario(scenario_json), _scenario(status_quo_json)
+    )
 
 
 def proposal_kind(scenario: Scenario) -> str:
@@ -375,14 +451,16 @@ def marker_frame(result: SearchResult, markers: Sequence[Marker]) -> pd.DataFram
     columns = lever_columns(result)
     rows = [
         {
-            "kind": m.kind, "label": m.label, "index": m.index, "leadership": m.leadership,
+            "kind": m.kind, "label": m.label, "index": m.index,
+            "leadership": m.leadership / MILLION, "leadership_value": m.leadership,
             "reps": m.reps, "contribution": m.contribution,
             "new_product_share": m.new_product_share, "gross_margin_pct": m.gross_margin_pct,
             **{column: m.levers[int(column.removeprefix("lever_"))] for column in columns},
         }
         for m in markers
     ]  # fmt: skip
-    return pd.DataFrame(rows, columns=["kind", "label", "index", *NUMBERS, *columns])
+    fields = ["kind", "label", "index", "leadership", *numbers(result.rep_utility), *columns]
+    return pd.DataFrame(rows, columns=fields)
 
 
 def _tooltips(result: SearchResult, *, named: bool) -> list[alt.Tooltip]:
@@ -391,7 +469,7 @@ def _tooltips(result: SearchResult, *, named: bool) -> list[alt.Tooltip]:
         if named
         else []
     )
-    for field, (title, unit) in NUMBERS.items():
+    for field, (title, unit) in numbers(result.rep_utility).items():
         tips.append(alt.Tooltip(f"{field}:Q", title=title, format=_D3.get(unit, ".1f")))
     for column, (title, unit) in lever_columns(result).items():
         tips.append(alt.Tooltip(f"{column}:Q", title=title, format=_D3[unit]))
@@ -425,7 +503,11 @@ def frontier_chart(
     colour, shape = _kind_scales(kinds)
     pick = alt.selection_point(name=PICK, fields=["index"], on="click", empty=False)
     x = alt.X("leadership:Q", title=X_TITLE, scale=alt.Scale(zero=False, nice=True))
-    y = alt.Y("reps:Q", title=Y_TITLE, scale=alt.Scale(zero=False, nice=True))
+    y = alt.Y(
+        "reps:Q", title=Y_TITLES[result.rep_utility], scale=alt.Scale(zero=False, nice=True),
+        axis=alt.Axis(format=",.0f") if REP_UTILITY_UNITS[result.rep_utility] == "money"
+        else alt.Axis(),
+    )  # fmt: skip
     # The candidates are the chart's one large dataset, shared by the cloud, the frontier
     # (a filter) and the ring around a picked plan, so it is serialised once per draw.
     cloud = (
@@ -433,7 +515,7 @@ def frontier_chart(
         .mark_circle(size=14, color=POINT_COLOURS[CANDIDATE])
         .encode(
             x=x, y=y,
-            opacity=alt.condition("datum.feasible", alt.value(0.35), alt.value(0.08)),
+            opacity=alt.condition("datum.eligible", alt.value(0.35), alt.value(0.08)),
             tooltip=_tooltips(result, named=False),
         )
         .add_params(pick)
@@ -482,7 +564,9 @@ def frontier_chart(
         .configure_view(strokeWidth=0)
     )
     # Everything in the spec but the rows follows from these: charts alike in them are alike.
-    shape_of_spec = (tuple(kinds), tuple(lever_columns(result).values()), height)
+    shape_of_spec = (
+        tuple(kinds), tuple(lever_columns(result).values()), result.rep_utility, height,
+    )  # fmt: skip
     return chart.checked(shape_of_spec)
 
 
@@ -518,14 +602,19 @@ class CheckedLayerChart(alt.LayerChart):
 
 @st.cache_resource(max_entries=12, show_spinner=False)
 def cached_chart(
-    request: SearchRequest, constraints: Constraints, weight: float, found: tuple[Marker, ...]
+    request: SearchRequest,
+    constraints: Constraints,
+    weight: float,
+    rep_utility: RepUtility,
+    found: tuple[Marker, ...],
 ) -> alt.LayerChart:
-    """The frontier chart, built once per search, constraints, weight and set of points.
+    """The frontier chart, built once per search, constraints, weight, reps' measure and set
+    of points.
 
     Building the layers costs tens of milliseconds; a rerun for an unrelated widget reuses
     the chart (Streamlit only reads it).
     """
-    return frontier_chart(bargained(request, constraints, weight), found)
+    return frontier_chart(bargained(request, constraints, weight, rep_utility), found)
 
 
 def explanation(request: SearchRequest, deal: Deal, baseline: Scenario) -> engine.Explanation:
@@ -557,7 +646,7 @@ def plan_table(result: SearchResult, index: int, status_quo: Scenario) -> pd.Dat
 def numbers_table(result: SearchResult, index: int) -> pd.DataFrame:
     """Headline numbers of one candidate and their change against the status quo (text)."""
     picked = engine.headline(result.outcomes, index)
-    before = engine.headline(result.outcomes, result.status_quo_index)
+    before = engine.headline(result.status_quo_outcomes)
     rows = []
     for field, label, kind in PLAN_NUMBERS:
         after = getattr(picked, field)
@@ -571,7 +660,8 @@ def comparison_frame(comparison: engine.Comparison) -> pd.DataFrame:
     table = comparison.table()
     order = {"Utility": 0, "Outcomes": 1, "Inputs": 2}
     table = table.iloc[np.argsort([order[s] for s in table["section"]], kind="stable")]
-    table = table.drop(index="motivation", errors="ignore")  # the reps' utility row says it
+    # The reps' utility row says it already.
+    table = table.drop(index=comparison.rep_utility, errors="ignore")
     shown = pd.DataFrame({"": table["label"].to_numpy()})
     for i, name in enumerate(comparison.names):
         shown["Status quo" if i == 0 else name] = [
@@ -725,17 +815,37 @@ def proposals_table(proposals: Sequence[StoredScenario]) -> pd.DataFrame:
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
-def _comparison(status_quo_json: str, proposal_jsons: tuple[str, ...]) -> engine.Comparison:
-    return engine.compare(_scenario(status_quo_json), [_scenario(p) for p in proposal_jsons])
+def _comparison(
+    working_json: str, status_quo_json: str, proposal_jsons: tuple[str, ...], rep_utility: str
+) -> engine.Comparison:
+    return engine.compare(
+        _scenario(status_quo_json), [_scenario(p) for p in proposal_jsons],
+        rep_utility,  # type: ignore[arg-type]
+        working=_scenario(working_json),
+    )  # fmt: skip
 
 
-def comparison(status_quo: Scenario, proposals: Sequence[Scenario]) -> engine.Comparison:
-    return _comparison(status_quo.model_dump_json(), tuple(p.model_dump_json() for p in proposals))
+def comparison(
+    working: Scenario,
+    status_quo: Scenario,
+    proposals: Sequence[Scenario],
+    rep_utility: RepUtility = "rep_utility",
+) -> engine.Comparison:
+    """The status quo and ``proposals`` side by side, every plan valued in ``working``."""
+    return _comparison(
+        working.model_dump_json(), status_quo.model_dump_json(),
+        tuple(p.model_dump_json() for p in proposals), rep_utility,
+    )  # fmt: skip
 
 
-def show_comparison(status_quo: Scenario, chosen: Sequence[StoredScenario]) -> None:
+def show_comparison(
+    working: Scenario,
+    status_quo: Scenario,
+    chosen: Sequence[StoredScenario],
+    rep_utility: RepUtility,
+) -> None:
     """The chosen proposals beside the status quo, and what each side gains or gives up."""
-    result = comparison(status_quo, [p.scenario for p in chosen])
+    result = comparison(working, status_quo, [p.scenario for p in chosen], rep_utility)
     frame = comparison_frame(result)
     table, gains = st.columns([3, 2], gap="large")
     table.dataframe(
@@ -744,7 +854,10 @@ def show_comparison(status_quo: Scenario, chosen: Sequence[StoredScenario]) -> N
     )  # fmt: skip
     with gains:
         st.subheader("Who gains, who gives up")
-        st.caption("Each proposal against the status quo, on each side's own measure.")
+        st.caption(
+            "Each proposal against the status quo, on each side's own measure; every plan "
+            "valued in the working scenario (its market, team, goals and strategic values)."
+        )
         for change in result.changes:
             with st.container(border=True):
                 st.markdown(f"**{layout.literal(change.name)}**")
@@ -809,8 +922,18 @@ def lock_controls(working: Scenario) -> list[LockChoice]:
 
 
 def constraint_controls(working: Scenario) -> Constraints:
-    """Hard limits every deal must meet; empty means no limit."""
+    """Hard limits every deal must meet: the goals marked hard (shown, applied by the search)
+    and the room's own (returned); an empty input means no limit."""
     goals = working.goals
+    from_goals = limit_lines(engine.hard_goal_constraints(working))
+    if from_goals:
+        st.markdown(
+            ":material/flag: **From the goals:** " + layout.literal("; ".join(from_goals)),
+            help="Goals marked hard on the Goals page: every deal meets them, on top of the "
+            "limits below.",
+        )  # fmt: skip
+    else:
+        st.caption("No goal is marked hard on the Goals page. Add limits of your own:")
     margin, share = st.columns(2)
     with margin:
         gm = _limit_input(
@@ -832,8 +955,8 @@ def constraint_controls(working: Scenario) -> Constraints:
         )  # fmt: skip
     with motivation:
         mot = _limit_input(
-            "Min rep motivation", "constraint_motivation", 0.0, 100.0, 1.0,
-            "motivation is scored 0–100", "0–100.",
+            "Min rep motivation (0–100)", "constraint_motivation", 0.0, 100.0, 1.0,
+            "motivation is scored 0–100", "Motivation is scored 0–100.",
         )  # fmt: skip
     return constraints_from(gm, nps, con, mot)
 
@@ -854,6 +977,33 @@ def _limit_input(
         icon=":material/block:",
     )
     return None
+
+
+def utility_controls(working: Scenario) -> RepUtility:
+    """How each side counts: leadership's exchange rate for strategic share in words, and the
+    reps' measure the room picks (default: earnings less the cost of effort)."""
+    leadership, reps = st.columns(2, gap="large")
+    with leadership:
+        st.markdown(
+            "**Leadership's value** ($ per period): contribution plus what leadership says each "
+            "strategic unit is worth beyond its margin."
+        )
+        for sentence in engine.exchange_rate_sentences(working, money):
+            st.markdown(layout.literal(sentence))
+    with reps:
+        chosen = st.radio(
+            "Reps' utility", list(REP_UTILITY_CHOICES), format_func=REP_UTILITY_CHOICES.get,
+            key="rep_utility", horizontal=True,
+            help="Earnings less the cost of effort: expected earnings per rep net of what the "
+            "hours they put in cost them (the default). Motivation: 100 × expectancy × "
+            "instrumentality × valence. Expected earnings: base plus expected variable pay.",
+        )  # fmt: skip
+        st.caption(
+            "Every plan on this page is valued in the working scenario (its market, team, "
+            "goals and strategic values), with selling hours responding to motivation "
+            "relative to the status quo's."
+        )
+    return chosen  # type: ignore[return-value]
 
 
 def bargaining_controls() -> tuple[str, float]:
@@ -944,17 +1094,21 @@ def search_result(request: SearchRequest) -> SearchResult | None:
 def markers(
     result: SearchResult,
     deal: Deal | None,
-    status_quo: Scenario,
+    request: SearchRequest,
     working: Scenario,
     proposals: Sequence[StoredScenario],
 ) -> list[Marker]:
-    found = [marker_for_scenario(status_quo, STATUS_QUO, status_quo.metadata.name)]
+    """The named points: the status quo (at the disagreement point), the working plan when it
+    differs, the proposals, each party's ideal, the closest trade-offs and the deal."""
+    status_quo, measure = request.status_quo, result.rep_utility
+
+    def plan(scenario: Scenario, kind: str, label: str) -> Marker:
+        return marker_for_scenario(request, scenario, measure, kind, label)
+
+    found = [plan(status_quo, STATUS_QUO, status_quo.metadata.name)]
     if working != status_quo:
-        found.append(marker_for_scenario(working, WORKING, working.metadata.name))
-    found += [
-        marker_for_scenario(p.scenario, proposal_kind(p.scenario), proposal_label(p))
-        for p in proposals
-    ]
+        found.append(plan(working, WORKING, working.metadata.name))
+    found += [plan(p.scenario, proposal_kind(p.scenario), proposal_label(p)) for p in proposals]
     if result.leadership_ideal is not None and result.reps_ideal is not None:
         found.append(
             marker_for_candidate(
@@ -980,16 +1134,20 @@ def frontier_section(
     chart_column, look_column = st.columns([3, 2], gap="medium")
     with chart_column:
         event = st.altair_chart(
-            cached_chart(request, result.constraints, result.bargaining_weight, tuple(found)),
+            cached_chart(
+                request, result.constraints, result.bargaining_weight, result.rep_utility,
+                tuple(found),
+            ),
             key=CHART_KEY, on_select="rerun",
             selection_mode=PICK, width="stretch",
         )  # fmt: skip
-        st.caption(
-            f"{len(result.plans):,} candidates, {result.feasible_count:,} meeting the "
-            f"constraints, {result.improving_count:,} better for both sides than the status "
-            f"quo; {len(result.frontier)} on the frontier. Faint dots fail a constraint. Hover "
-            "a point for its plan; click one to look closer. Proposals are plotted as saved."
-        )
+        st.caption(search_summary(result))
+        if not result.status_quo_converged:
+            st.warning(
+                "The status quo's selling hours did not settle in the working scenario: the "
+                "disagreement point is approximate.",
+                icon=":material/warning:",
+            )
     picked = picked_index(event, len(result.plans))
     with look_column, st.container(border=True):
         if picked is None and deal is None:
@@ -1013,6 +1171,23 @@ def frontier_section(
             icon=":material/input:", on_click=_adopt, args=(request, index, "picked"),
         )  # fmt: skip
         _adoption_refused("picked")
+
+
+def search_summary(result: SearchResult) -> str:
+    """The chart's caption: how many candidates, how many count, and what the dots mean."""
+    unsettled = result.unconverged_count
+    flagged = (
+        f" {unsettled:,} {'plan' if unsettled == 1 else 'plans'} whose selling hours did not "
+        f"settle {'is' if unsettled == 1 else 'are'} left out of the frontier and the deals."
+        if unsettled else ""
+    )  # fmt: skip
+    return (
+        f"{len(result.plans):,} candidates, {result.feasible_count:,} meeting the "
+        f"constraints, {result.improving_count:,} better for both sides than the status quo; "
+        f"{len(result.frontier)} on the frontier.{flagged} Faint dots fail a constraint or did "
+        "not settle. Hover a point for its plan; click one to look closer. Proposals are "
+        "plotted at their plans, valued in the working scenario."
+    )
 
 
 def _adopt(request: SearchRequest, index: int, source: str) -> None:
@@ -1076,9 +1251,8 @@ def deal_section(
         for i, trade_off in enumerate(result.closest_trade_offs, start=1):
             told = explanation(request, trade_off, status_quo)
             st.markdown(
-                f"**{TRADE_OFF} {i}**: leadership "
-                f"{format_value(trade_off.leadership_gain, 'score', signed=True)} points, "
-                f"motivation {format_value(trade_off.reps_gain, 'score', signed=True)} points — "
+                f"**{TRADE_OFF} {i}**: "
+                + layout.literal(gains_text(trade_off, result.rep_utility) + " — ")
                 + layout.literal(", ".join(told.lines) or "no lever moves")
             )
         return
@@ -1089,7 +1263,7 @@ def deal_section(
             label, ui_format(getattr(told.after, field), kind), delta=change.text,
             delta_color=change.color,
             delta_arrow="auto" if change.color != "off" else "off",
-            help=explain.FIGURES[field], border=True,
+            help=explain.FIGURES.get(field), border=True,
         )  # fmt: skip
     words, adopt = st.columns([3, 1], gap="medium")
     with words:
@@ -1113,6 +1287,21 @@ def deal_section(
             "only the facilitator can adopt it.",
         )  # fmt: skip
         _adoption_refused("deal")
+
+
+def gains_text(deal: Deal, rep_utility: RepUtility) -> str:
+    """Each side's gain over the status quo in words: ``"leadership +$120k per period, reps
+    +$4,184 per rep"`` (motivation in points)."""
+
+    def gain(change: float, kind: Literal["money", "score"], unit: str) -> str:
+        shown = ui_delta(change, kind)
+        return "unchanged" if shown.color == "off" else f"{shown.text}{unit}"
+
+    if REP_UTILITY_UNITS[rep_utility] == "money":
+        reps = gain(deal.reps_gain, "money", " per rep")
+    else:
+        reps = "motivation " + gain(deal.reps_gain, "score", " points")
+    return f"leadership {gain(deal.leadership_gain, 'money', ' per period')}, reps {reps}"
 
 
 # --- The workshop report ----------------------------------------------------------------------
