@@ -1,7 +1,8 @@
 """Command line: ``python -m alignment evaluate FILE`` and ``python -m alignment validate FILE...``.
 
-``evaluate`` prints one scenario's outcomes (MODEL.md §7) as a table, JSON or CSV; ``validate``
-checks scenario files and exits 0 when all are valid, 2 otherwise, one line per problem.
+``evaluate`` prints one scenario's outcomes (MODEL.md §7), with the price reps would choose and
+leadership's best price per product (§8), as a table, JSON or CSV; ``validate`` checks scenario
+files and exits 0 when all are valid, 2 otherwise, one line per problem.
 """
 
 from __future__ import annotations
@@ -14,17 +15,28 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-from alignment.evaluate import Outcomes, evaluate
+import pandas as pd
+
+from alignment.evaluate import Outcomes, calibrated, evaluate
+from alignment.pricing import PricePreference, price_preferences
 from alignment.safe_text import csv_safe, plain_text
 from alignment.scenario import Scenario
 from alignment.scenario_io import ScenarioError, load_scenario
-from alignment.tables import PRODUCT_COLUMNS, TOTAL_COLUMNS, product_table, scorecard, totals
+from alignment.tables import (
+    PER_REP_FIELDS,
+    PER_UNIT_FIELDS,
+    PRICE_COLUMNS,
+    PRODUCT_COLUMNS,
+    TOTAL_COLUMNS,
+    price_table,
+    product_table,
+    scorecard,
+    totals,
+)
 
 EXIT_OK = 0
 EXIT_INVALID = 2
 FORMATS = ("table", "json", "csv")
-# Money figures that are per unit sold rather than per period.
-PER_UNIT = {"price", "commission_per_unit"}
 
 
 class CommandError(Exception):
@@ -51,9 +63,16 @@ def read_scenario(name: str) -> Scenario:
         raise CommandError(name, [f"cannot read the file: {error.strerror or error}"]) from None
 
 
-def outcome_report(scenario: Scenario, outcomes: Outcomes, plan: int = 0) -> dict[str, Any]:
-    """Every total and per-product figure of one plan, under the names docs/model.md lists."""
-    products = product_table(scenario, outcomes, plan).reset_index()
+def outcome_report(
+    scenario: Scenario, outcomes: Outcomes, preferences: list[PricePreference], plan: int = 0
+) -> dict[str, Any]:
+    """Every total and per-product figure of one plan, under the names docs/model.md lists.
+
+    Each product also carries the price reps would choose and leadership's best price, with
+    whether each lies at the edge of the range searched (``"low"``: at most that price;
+    ``"high"``: at least) and whether it is below unit cost.
+    """
+    products = _products(scenario, outcomes, preferences, plan)
     return {
         "scenario": scenario.metadata.name,
         "schema_version": scenario.schema_version,
@@ -70,36 +89,42 @@ def outcome_report(scenario: Scenario, outcomes: Outcomes, plan: int = 0) -> dic
     }
 
 
-def render_json(scenario: Scenario, outcomes: Outcomes) -> str:
-    return json.dumps(outcome_report(scenario, outcomes), indent=2, ensure_ascii=False) + "\n"
+def render_json(scenario: Scenario, outcomes: Outcomes, preferences: list[PricePreference]) -> str:
+    report = outcome_report(scenario, outcomes, preferences)
+    return json.dumps(report, indent=2, ensure_ascii=False) + "\n"
 
 
-def render_csv(scenario: Scenario, outcomes: Outcomes) -> str:
+def render_csv(scenario: Scenario, outcomes: Outcomes, preferences: list[PricePreference]) -> str:
     """Per-product table; text cells a spreadsheet would run as a formula get a leading ``'``."""
-    table = csv_safe(product_table(scenario, outcomes).reset_index())
+    table = csv_safe(_products(scenario, outcomes, preferences))
     return table.to_csv(index=False, lineterminator="\n")
 
 
-def render_table(scenario: Scenario, outcomes: Outcomes) -> str:
+def render_table(scenario: Scenario, outcomes: Outcomes, preferences: list[PricePreference]) -> str:
     """Per-product figures (one column per product) and the totals, each with its unit."""
     products = product_table(scenario, outcomes)
     rows = [["Figure", *(_terminal_text(name) for name in products["name"]), "Unit"]]
     for name, (label, unit) in PRODUCT_COLUMNS.items():
-        shown = "money per unit" if name in PER_UNIT else unit
-        rows.append([label, *(_format(v, shown) for v in products[name]), _unit_text(name, unit)])
+        rows.append(
+            [label, *(_format(v, name, unit) for v in products[name]), _unit_text(name, unit)]
+        )
+    for name, shown in (("rep_preferred_price", _reps_price), ("best_price", _best_price)):
+        rows.append([PRICE_COLUMNS[name][0], *map(shown, preferences), "money per unit"])
     title = _terminal_text(scenario.metadata.name)
     lines = [f"Scenario: {title}", "", "Per product", *_aligned(rows), ""]
     total_rows = [["Total", "Value", "Unit"]]
     for name, value in totals(outcomes).items():
         label, unit = TOTAL_COLUMNS[name]
-        total_rows.append([label, _format(value, unit), _unit_text(name, unit)])
+        total_rows.append([label, _format(value, name, unit), _unit_text(name, unit)])
     lines += ["Totals", *_aligned(total_rows), ""]
     goal_rows = [["Goal", "Target", "Achieved", "Status"]]
     for row in scorecard(scenario, outcomes).itertuples():
         unit = "money" if row.Index == "contribution" else "fraction"
+        status = f"{row.status} (deals must meet it)" if row.hard else row.status
         goal_rows.append(
-            [row.label, _format(row.target, unit), _format(row.value, unit), row.status]
-        )
+            [row.label, _format(row.target, row.Index, unit),
+             _format(row.value, row.Index, unit), status]
+        )  # fmt: skip
     lines += ["Leadership scorecard", *_aligned(goal_rows)]
     if not outcomes.converged.all():
         lines += ["", "Note: the hours allocation did not fully settle; figures use its best mix."]
@@ -111,7 +136,9 @@ RENDERERS = {"table": render_table, "json": render_json, "csv": render_csv}
 
 def evaluate_command(args: argparse.Namespace, out: TextIO) -> int:
     scenario = read_scenario(args.file)
-    out.write(RENDERERS[args.format](scenario, evaluate(scenario)))
+    demand = calibrated(scenario)
+    outcomes = evaluate(scenario, demand=demand)
+    out.write(RENDERERS[args.format](scenario, outcomes, price_preferences(scenario, demand)))
     return EXIT_OK
 
 
@@ -187,25 +214,55 @@ def _number(value: Any) -> Any:
     return value
 
 
+def _products(
+    scenario: Scenario, outcomes: Outcomes, preferences: list[PricePreference], plan: int = 0
+) -> pd.DataFrame:
+    """The per-product table with each product's preferred prices and their flags."""
+    table = product_table(scenario, outcomes, plan).join(price_table(preferences))
+    return table.reset_index()
+
+
 def _unit_text(name: str, unit: str) -> str:
     if unit == "money":
-        return "money per unit" if name in PER_UNIT else "money per period"
+        if name in PER_UNIT_FIELDS:
+            return "money per unit"
+        return "money per rep per period" if name in PER_REP_FIELDS else "money per period"
     return {
         "fraction": "percent",
         "units": "units per period",
         "hours": "hours per period",
-        "score": "score",
+        "score": "score out of 100",
     }.get(unit, unit)
 
 
-def _format(value: float, unit: str) -> str:
+def _format(value: float, name: str, unit: str) -> str:
     if unit == "fraction":
         return f"{100 * value:.1f} %"
     if unit == "score":
         return f"{value:.1f}"
-    if unit == "money per unit":
+    if unit == "money" and name in PER_UNIT_FIELDS:
         return f"{value:,.2f}"
     return f"{value:,.0f}"
+
+
+def _reps_price(preference: PricePreference) -> str:
+    price = preference.rep_preferred_price
+    if price is None:
+        return "any price"  # the plan's pay does not depend on this price
+    return _price_text(price, preference.rep_price_at_edge, preference.rep_price_below_cost)
+
+
+def _best_price(preference: PricePreference) -> str:
+    return _price_text(
+        preference.best_price, preference.best_price_at_edge, preference.best_price_below_cost
+    )
+
+
+def _price_text(price: float, edge: str | None, below_cost: bool) -> str:
+    """A preferred price as people read it, e.g. "at most 120.00, below cost": an optimum at the
+    low end of the range searched may lie lower still, one at the high end higher still."""
+    bound = {"low": "at most ", "high": "at least "}.get(edge or "", "")
+    return f"{bound}{price:,.2f}{', below cost' if below_cost else ''}"
 
 
 def _aligned(rows: list[list[str]]) -> list[str]:

@@ -84,9 +84,8 @@ def team_payout(
         with np.errstate(divide="ignore", invalid="ignore"):
             below = cap / plain_mean  # the cap reached before quota
             above = (cap / plain_mean + extra * quota_point) / accelerator
-        cap_point = np.where(
-            plain_mean > 0, np.where(plain_mean * quota_point >= cap, below, above), np.inf
-        )
+            reached_before_quota = plain_mean * quota_point >= cap  # 0 × ∞ where nothing paid
+        cap_point = np.where(plain_mean > 0, np.where(reached_before_quota, below, above), np.inf)
     low_end = np.minimum(quota_point, cap_point)  # end of the plain-rate stretch
     high_end = np.maximum(cap_point, quota_point)  # end of the accelerated stretch
     accelerated = moments.volume(high_end) - moments.volume(quota_point)

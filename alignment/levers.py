@@ -8,9 +8,15 @@ A field is named by a dotted path through the scenario's sections. Lists of item
 - ``commission.margin_rate`` — a fraction (0.08 is 8 %)
 - ``goals.new_product_share.target`` — a fraction
 - ``marketing.lead_generation.nova`` — money per period
+- ``goals.strategic_value.nova`` — what one more Nova unit is worth to leadership beyond its
+  margin, money per unit; ``goals.strategic_value_reason`` — the sentence saying why
+- ``goals.new_product_share.hard`` — whether deals must meet that target, true or false
+- ``sales_team.effort_response`` — how strongly total selling time follows motivation (ζ)
+- ``products.nova.unassisted_share`` — the fraction of Nova's units that sell with no selling
+  hours (u0)
 
-Kickers and lead-generation spend that are absent read as 0, and setting them to 0 removes the
-entry, so a scenario has one spelling for "no kicker".
+Kickers, lead-generation spend and strategic values that are absent read as 0, and setting them
+to 0 removes the entry, so a scenario has one spelling for "none".
 """
 
 from __future__ import annotations
@@ -23,12 +29,13 @@ from alignment.evaluate import Outcomes
 from alignment.scenario import Scenario
 from alignment.scenario_io import scenario_from_data
 
-# Mappings by product id where a missing entry means 0 (MODEL.md §2 b_i, §6 m_i).
-_ZERO_DEFAULT_MAPPINGS = frozenset({"kickers", "lead_generation"})
+# Mappings by product id where a missing entry means 0 (MODEL.md §2 b_i, §6 m_i, §4 λ_i).
+_ZERO_DEFAULT_MAPPINGS = frozenset({"kickers", "lead_generation", "strategic_value"})
 
 
 def value_at(scenario: Scenario, path: str) -> Any:
-    """The value of the field at ``path``; a missing kicker or lead-generation spend is 0.0.
+    """The value of the field at ``path``; a missing kicker, lead-generation spend or strategic
+    value is 0.0.
 
     Raises
     ------
@@ -79,9 +86,13 @@ def rep_pay_at_attainment(
 ) -> np.ndarray:
     """Variable pay of one rep at each quota ``attainment`` under the plan (MODEL.md §2).
 
-    Follows :func:`alignment.commission.team_payout`: a rep at attainment ``a`` sells ``a / A``
-    of the average rep's volume (``A`` the team's expected attainment) and earns the plan's
-    plain commission on it, ``accelerator`` times that on the part above quota, at most ``cap``.
+    As :func:`alignment.commission.team_payout` pays reps: a rep at attainment ``a`` sells
+    ``a / A`` of the average rep's volume (``A`` the team's expected attainment) and earns
+
+        p̄ · (a / A + (accelerator − 1) · max(a / A − 1 / A, 0)),   at most the cap,
+
+    where ``p̄`` is the plan's plain commission per rep (before accelerator and cap): plain
+    commission on all their volume, and the accelerator's extra on the part above quota.
 
     Parameters
     ----------
@@ -91,7 +102,7 @@ def rep_pay_at_attainment(
     -------
     Money per rep per period, same shape as ``attainment``.
     """
-    plan_terms = scenario.commission
+    terms = scenario.commission
     team_attainment = float(outcomes.expected_attainment[plan])
     attainment = np.asarray(attainment, dtype=float)
     if team_attainment <= 0.0:
@@ -100,12 +111,10 @@ def rep_pay_at_attainment(
         float((outcomes.commission_per_unit[plan] * outcomes.units[plan]).sum())
         / scenario.sales_team.reps
     )
-    plain = plain_per_rep * attainment / team_attainment
-    above_quota = np.where(attainment > 1.0, 1.0 - 1.0 / np.maximum(attainment, 1.0), 0.0)
-    pay = plain * (1.0 - above_quota + plan_terms.accelerator * above_quota)
-    if plan_terms.cap is not None:
-        pay = np.minimum(pay, plan_terms.cap)
-    return pay
+    volume = attainment / team_attainment
+    at_quota = 1.0 / team_attainment
+    pay = plain_per_rep * (volume + (terms.accelerator - 1.0) * np.maximum(volume - at_quota, 0.0))
+    return pay if terms.cap is None else np.minimum(pay, terms.cap)
 
 
 def _walk(data: dict[str, Any], path: str) -> tuple[Any, str, str]:

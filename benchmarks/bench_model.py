@@ -1,7 +1,8 @@
 """Time the model: one scenario evaluation, and 50,000 candidate plans in one vectorised call.
 
 Run ``python benchmarks/bench_model.py``. Targets on a 2-core machine: one evaluation under
-5 ms (median), 50,000 plans × 5 products under 1 s.
+2 ms (median), 50,000 plans × 5 products under 0.5 s. The figures are printed beside their
+targets; a missed target is reported, never an error (this is a measurement, not a test).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import argparse
 import statistics
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -18,18 +20,26 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from alignment import Plans, Scenario, evaluate, load_scenario  # noqa: E402
-from alignment.demand import calibrate  # noqa: E402
+from alignment.evaluate import calibrated  # noqa: E402
 
-SINGLE_TARGET_S = 0.005
-BATCH_TARGET_S = 1.0
+SINGLE_TARGET_S = 0.002
+BATCH_TARGET_S = 0.5
+DROPPED = "connectors"
 
 
 def five_product_scenario() -> Scenario:
     """The six-product software scenario without its connectors pack: 5 products, 2 segments."""
     scenario = load_scenario(ROOT / "scenarios" / "saas_tiers_smb_enterprise.yaml")
     data = scenario.model_dump()
-    data["products"] = [p for p in data["products"] if p["id"] != "connectors"]
-    data["negotiation"]["prices"].pop("connectors")
+    data["products"] = [p for p in data["products"] if p["id"] != DROPPED]
+    for mapping in (
+        data["commission"]["kickers"], data["marketing"]["lead_generation"],
+        data["goals"]["strategic_value"], data["negotiation"]["prices"],
+        data["negotiation"]["kickers"],
+    ):  # fmt: skip
+        mapping.pop(DROPPED, None)
+    locked = data["negotiation"]["locked"]
+    data["negotiation"]["locked"] = [lever for lever in locked if not lever.endswith(DROPPED)]
     return Scenario.model_validate(data)
 
 
@@ -55,7 +65,7 @@ def candidate_plans(scenario: Scenario, count: int, seed: int = 42) -> Plans:
     )
 
 
-def median_seconds(run, repeats: int) -> float:
+def median_seconds(run: Callable[[], object], repeats: int) -> float:
     times = []
     for _ in range(repeats):
         started = time.perf_counter()
@@ -72,27 +82,32 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     scenario = five_product_scenario()
-    evaluate(scenario)  # warm up imports and caches
-    single = median_seconds(lambda: evaluate(scenario), args.single_runs)
+    demand = calibrated(scenario)  # once per scenario, as the app and the compromise search do
+    evaluate(scenario, demand=demand)  # warm up imports and caches
+    single = median_seconds(lambda: evaluate(scenario, demand=demand), args.single_runs)
 
     plans = candidate_plans(scenario, args.plans)
-    demand = calibrate(scenario)
     outcomes = evaluate(scenario, plans, demand)
     batch = median_seconds(lambda: evaluate(scenario, plans, demand), args.batch_runs)
 
     products = len(scenario.products)
-    ratio = batch / (args.plans * single)
-    print(
-        f"one evaluation ({products} products):       {1e3 * single:8.2f} ms  (median of "
-        f"{args.single_runs}; target < {1e3 * SINGLE_TARGET_S:.0f} ms)"
-    )
-    print(
-        f"{args.plans:,} plans x {products} products, one call: {batch:8.3f} s   (median of "
-        f"{args.batch_runs}; target < {BATCH_TARGET_S:.0f} s)"
-    )
-    print(f"batch / ({args.plans:,} x one evaluation):   {ratio:8.4f}")
-    print(f"plans whose hours settled:               {outcomes.converged.mean():8.2%}")
+    rows = [
+        (f"one evaluation, {products} products", f"{1e3 * single:.2f} ms",
+         f"median of {args.single_runs}", f"< {1e3 * SINGLE_TARGET_S:.0f} ms",
+         _verdict(single, SINGLE_TARGET_S)),
+        (f"{args.plans:,} plans x {products} products, one call", f"{batch:.3f} s",
+         f"median of {args.batch_runs}", f"< {BATCH_TARGET_S:.1f} s",
+         _verdict(batch, BATCH_TARGET_S)),
+    ]  # fmt: skip
+    for label, figure, runs, target, verdict in rows:
+        print(f"{label:<38} {figure:>10}  ({runs}; target {target}: {verdict})")
+    print(f"{'per plan in the batch':<38} {1e6 * batch / args.plans:>7.2f} µs")
+    print(f"{'plans whose hours settled':<38} {outcomes.converged.mean():>10.2%}")
     return 0
+
+
+def _verdict(seconds: float, target: float) -> str:
+    return "met" if seconds <= target else f"missed by {seconds / target:.1f}x"
 
 
 if __name__ == "__main__":

@@ -14,7 +14,8 @@ from numpy.testing import assert_allclose
 
 from alignment import dump_scenario, evaluate
 from alignment.cli import main
-from alignment.tables import PRODUCT_COLUMNS, TOTAL_COLUMNS
+from alignment.pricing import price_preferences
+from alignment.tables import PRICE_FIELDS, PRODUCT_COLUMNS, TOTAL_COLUMNS, scorecard
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT = ROOT / "scenarios" / "launch_conflict.yaml"
@@ -43,12 +44,21 @@ def write(tmp_path):
 def test_evaluate_prints_products_and_totals_with_units():
     status, out, err = run("evaluate", str(DEFAULT))
     assert status == 0 and err == ""
-    for text in ("Analyser Pro", "Nova (new)", "Rep motivation", "Goal conflict", "Contribution"):
+    for text in (
+        "Analyser Pro", "Nova (new)", "Rep motivation", "Goal conflict", "Contribution",
+        "Leadership's value", "Total selling hours", "Expected pay for one more unit",
+        "Instrumentality", "Valence", "Price reps would choose", "Leadership's best price",
+    ):  # fmt: skip
         assert text in out
-    for unit in ("money per unit", "money per period", "hours per period", "percent"):
+    units = (
+        "money per unit", "money per period", "money per rep per period", "hours per period",
+        "units per period", "percent", "score out of 100",
+    )  # fmt: skip
+    for unit in units:
         assert unit in out
     assert "Hours leadership asks for" in out
     assert "missed" in out  # Nova's share goal
+    assert "leadership_score" not in out and "Coherence" not in out
 
 
 def test_evaluate_json_holds_every_figure_under_its_documented_name(launch):
@@ -57,17 +67,53 @@ def test_evaluate_json_holds_every_figure_under_its_documented_name(launch):
     report = json.loads(out)
     outcomes = evaluate(launch)
     assert set(report["totals"]) == set(TOTAL_COLUMNS)
+    assert {"team_hours", "leadership_value", "instrumentality", "valence"} <= set(TOTAL_COLUMNS)
+    assert not {"leadership_score", "coherence"} & set(report["totals"])
     for name in TOTAL_COLUMNS:
         assert_allclose(report["totals"][name], getattr(outcomes, name)[0], rtol=1e-12)
     assert [p["product"] for p in report["products"]] == launch.product_ids
+    assert "expected_marginal_pay" in PRODUCT_COLUMNS
     for i, product in enumerate(report["products"]):
-        assert set(product) == {"product", "name", "segment", *PRODUCT_COLUMNS}
+        assert set(product) == {"product", "name", "segment", *PRODUCT_COLUMNS, *PRICE_FIELDS}
         for name in PRODUCT_COLUMNS:
             assert_allclose(product[name], getattr(outcomes, name)[0, i], rtol=1e-12)
-    assert {row["goal"]: row["status"] for row in report["scorecard"]} == {
-        "contribution": "met", "new_product_share": "missed", "gross_margin_pct": "met",
-    }  # fmt: skip
+    card = scorecard(launch, outcomes)
+    assert [row["goal"] for row in report["scorecard"]] == list(card.index)
+    assert {row["goal"]: row["status"] for row in report["scorecard"]} == card["status"].to_dict()
+    assert all(row["hard"] is False for row in report["scorecard"])
     assert report["converged"] is True
+
+
+def test_evaluate_json_gives_each_products_preferred_prices_and_their_flags(launch):
+    report = json.loads(run("evaluate", str(DEFAULT), "--format", "json")[1])
+    for product, preference in zip(report["products"], price_preferences(launch), strict=True):
+        assert product["rep_preferred_price"] == pytest.approx(preference.rep_preferred_price)
+        assert product["best_price"] == pytest.approx(preference.best_price)
+        for flag in ("rep_price_at_edge", "best_price_at_edge"):
+            assert product[flag] == getattr(preference, flag)
+        for flag in ("rep_price_below_cost", "best_price_below_cost"):
+            assert product[flag] is getattr(preference, flag)
+
+
+def test_a_preferred_price_at_the_edge_and_below_cost_is_said_in_words(launch_data, build, write):
+    launch_data["commission"].update(revenue_rate=0.0, margin_rate=0.0, kickers={"nova": 50.0})
+    path = write("per_unit.yaml", dump_scenario(build(launch_data)))
+    table = run("evaluate", path)[1]
+    (reps_row,) = [line for line in table.splitlines() if line.startswith("Price reps")]
+    assert "at most 120.00, below cost" in reps_row
+    report = json.loads(run("evaluate", path, "--format", "json")[1])
+    nova = report["products"][2]
+    assert nova["rep_price_at_edge"] == "low" and nova["rep_price_below_cost"] is True
+
+
+def test_a_plan_that_pays_nothing_leaves_reps_indifferent_to_price(launch_data, build, write):
+    launch_data["commission"].update(revenue_rate=0.0, margin_rate=0.0, kickers={}, cap=None)
+    path = write("unpaid.yaml", dump_scenario(build(launch_data)))
+    (reps_row,) = [line for line in run("evaluate", path)[1].splitlines() if "reps would" in line]
+    assert reps_row.count("any price") == 3
+    report = json.loads(run("evaluate", path, "--format", "json")[1])
+    assert all(p["rep_preferred_price"] is None for p in report["products"])
+    assert all(p["rep_price_at_edge"] is None for p in report["products"])
 
 
 def test_evaluate_csv_is_the_per_product_table(launch):
@@ -75,7 +121,7 @@ def test_evaluate_csv_is_the_per_product_table(launch):
     assert status == 0
     rows = list(csv.DictReader(io.StringIO(out)))
     assert [row["product"] for row in rows] == launch.product_ids
-    assert list(rows[0]) == ["product", "name", "segment", *PRODUCT_COLUMNS]
+    assert list(rows[0]) == ["product", "name", "segment", *PRODUCT_COLUMNS, *PRICE_FIELDS]
     assert float(rows[2]["hours"]) == pytest.approx(evaluate(launch).hours[0, 2])
 
 

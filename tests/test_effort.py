@@ -1,4 +1,4 @@
-"""Where reps put their hours (MODEL.md §3) and Farley's result (§9.2)."""
+"""Where reps put their hours (MODEL.md §3) and Farley's result (§12.2)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import pytest
 from numpy.testing import assert_allclose
 
 from alignment import Plans, effort, evaluate
-from alignment.demand import calibrate, shares
+from alignment.demand import calibrate, shares, unassisted_ratio
 from alignment.effort import allocate_hours, hour_weights, value_of_mix
 
 GRID_STEPS = 400
@@ -15,8 +15,11 @@ OVERSHOOT = 1.6
 
 
 def pure_margin_plan(data, margin_rate=0.1):
-    data["commission"].update(revenue_rate=0.0, margin_rate=margin_rate, kickers={})
-    data["sales_team"]["habit"] = 0.0
+    """Farley's plan: a share of gross margin against a gross-margin quota, no kicker, no cap;
+    reps free of habit and total hours fixed."""
+    data["commission"].update(revenue_rate=0.0, margin_rate=margin_rate, kickers={}, cap=None)
+    data["commission"]["quota"]["basis"] = "gross_margin"
+    data["sales_team"].update(habit=0.0, effort_response=0.0)
     return data
 
 
@@ -25,7 +28,8 @@ def team_hours(scenario):
 
 
 def independent_gross_margin(scenario, hours):
-    """Company gross margin for each row of ``hours``, from MODEL.md §1 written out afresh."""
+    """Company gross margin for each row of ``hours``, from MODEL.md §1 written out afresh
+    (only the unassisted ratio φ comes from the package, tested in test_demand)."""
     productivity = 1 + scenario.marketing.push_content_productivity * (
         1 - np.exp(-scenario.marketing.push_content / scenario.marketing.push_content_scale)
     )
@@ -37,18 +41,24 @@ def independent_gross_margin(scenario, hours):
         attraction = []
         for i in members:
             p = scenario.products[i]
+            phi = unassisted_ratio(p.unassisted_share, p.reference_share, p.effort_elasticity)
             beta = p.price_elasticity / (p.reference_price * (1 - p.reference_share))
-            gamma = p.effort_elasticity / (1 - p.reference_share)
+            gamma = p.effort_elasticity * (1 + phi) / (1 - p.reference_share)
             delta = p.lead_gen_elasticity / (1 - p.reference_share)
             alpha = np.log(p.reference_share / outside) + beta * p.reference_price
             leads = scenario.marketing.lead_generation.get(p.id, 0.0)
             effort = np.maximum(hours[:, i] * productivity, 1e-9 * p.reference_hours)
+            unassisted = phi * p.reference_hours
             attraction.append(
                 np.exp(
                     alpha
                     - beta * p.price
-                    + gamma * np.log(effort / p.reference_hours)
-                    + delta * np.log1p(leads / p.lead_gen_scale)
+                    + gamma * np.log((effort + unassisted) / (p.reference_hours + unassisted))
+                    + delta
+                    * (
+                        np.log1p(leads / p.lead_gen_scale)
+                        - np.log1p(p.reference_lead_generation / p.lead_gen_scale)
+                    )
                 )
             )
         total = 1 + sum(attraction)
@@ -115,14 +125,14 @@ def test_two_segment_brute_force_agrees_with_the_reps_margin_plan_mix(launch_dat
     assert np.abs(reps - best).max() <= total / (4 * GRID_STEPS)
 
 
-def test_allocated_hours_equalise_marginal_pay_on_every_worked_product(launch_data, build):
+def test_allocated_hours_equalise_expected_marginal_pay_on_every_worked_product(launch_data, build):
     launch_data["commission"]["kickers"] = {"nova": 60.0}
     scenario = build(launch_data)
     outcomes = evaluate(scenario)
     demand = calibrate(scenario)
     hours = outcomes.pay_hours[0]
     productivity = 1 + scenario.marketing.push_content_productivity * outcomes.content_reach[0]
-    pay = outcomes.commission_per_unit[0]
+    pay = outcomes.expected_marginal_pay[0]
     leads = Plans.from_scenario(scenario).lead_gen
 
     def plain_pay(h):
@@ -154,7 +164,7 @@ def test_hours_always_add_up_to_the_team_hours(launch):
     outcomes = evaluate(launch, plans)
     for mix in (outcomes.hours, outcomes.pay_hours, outcomes.asked_hours):
         assert np.all(mix >= 0)
-        assert_allclose(mix.sum(axis=1), team_hours(launch), rtol=1e-12)
+        assert_allclose(mix.sum(axis=1), outcomes.team_hours, rtol=1e-12)
     assert outcomes.converged.all()
 
 
@@ -193,11 +203,12 @@ def test_allocator_that_stops_early_keeps_its_best_mix(launch):
 
 def documented_step(demand, pay, price, leads, total, hours, damping):
     """One allocator step as docs/model.md states it, written out afresh on (plans, products)."""
-    share = shares(demand, price, hours, leads)
-    weights = np.maximum(hour_weights(demand, pay, share), 0)
-    target = total * weights / weights.sum(axis=1, keepdims=True)
-    kappa = 1 / np.maximum(1 - demand.gamma * (1 - 2 * share), 1 / 3)
     floored = np.maximum(hours, 1e-9 * demand.reference_hours)
+    share = shares(demand, price, floored, leads)
+    weights = np.maximum(hour_weights(demand, pay, share, floored), 0)
+    target = total * weights / weights.sum(axis=1, keepdims=True)
+    assisted = floored / (floored + demand.unassisted_hours)
+    kappa = 1 / np.maximum(assisted * (1 - demand.gamma * (1 - 2 * share)), 1 / 3)
     with np.errstate(divide="ignore"):
         proposal = np.exp(np.log(floored) + kappa * (np.log(target) - np.log(floored)))
     proposal *= total / proposal.sum(axis=1, keepdims=True)
@@ -222,8 +233,9 @@ def test_allocator_steps_are_the_documented_power_steps(launch):
 
 def test_allocator_that_oscillates_returns_the_best_iterate_it_saw(launch):
     # The allocator's steps improve pay every time; over-relaxed ones (θ > 1) overshoot and
-    # oscillate. Replay the iterates here and check the allocator hands back the best of them
-    # rather than wherever it stopped.
+    # oscillate, and may leave a product with negative hours. Replay the iterates here and check
+    # the allocator hands back the best of them (no hours below 0, rescaled to the team's
+    # hours) rather than wherever it stopped.
     demand = calibrate(launch)
     k, steps = 300, 6
     base = Plans.from_scenario(launch)
@@ -238,14 +250,17 @@ def test_allocator_that_oscillates_returns_the_best_iterate_it_saw(launch):
         return value_of_mix(demand, pay, shares(demand, price, hours, leads))
 
     hours = np.broadcast_to(total * demand.reference_hours / demand.reference_hours.sum(), (k, 3))
-    seen = [value(hours)]
+    iterates, seen = [hours], [value(hours)]
     for _ in range(steps):
         hours = documented_step(demand, pay, price, leads, total, hours, OVERSHOOT)
+        iterates.append(hours)
         seen.append(value(hours))
     seen = np.array(seen)
     stopped_worse = seen[-1] < seen.max(axis=0) * (1 - 1e-9)
     assert stopped_worse.sum() > 10
-    assert_allclose(value(result.hours), seen.max(axis=0), rtol=1e-9)
+    best = np.maximum(np.array(iterates)[seen.argmax(axis=0), np.arange(k)], 0.0)
+    best *= total / best.sum(axis=1, keepdims=True)
+    assert_allclose(result.hours, best, atol=1e-9 * total)
 
 
 @pytest.mark.parametrize("habit", [0.0, 0.4, 1.0])

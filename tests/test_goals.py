@@ -1,4 +1,4 @@
-"""Leadership's asked-for mix, goal conflict, its score (MODEL.md §4) and rep motivation (§5)."""
+"""What leadership wants, in money; the scorecard; the reps' role conflict (MODEL.md §4)."""
 
 from __future__ import annotations
 
@@ -7,34 +7,94 @@ import pytest
 from numpy.testing import assert_allclose
 
 from alignment import evaluate
-from alignment.goals import goal_conflict, goal_status, leadership_score
-from alignment.motivation import rep_motivation
-from alignment.scenario import Goals
+from alignment.goals import goal_status, leadership_value, role_conflict, share_point_value
+from alignment.tables import scorecard
+
+STRATEGIC = np.array([0.0, 0.0, 1.0])
 
 
-def contribution_only(data):
-    """Leadership wants profit only, and reps are paid a plain share of gross margin."""
-    data["goals"]["new_product_share"]["weight"] = 0.0
-    data["goals"]["gross_margin_pct"]["weight"] = 0.0
-    data["commission"].update(revenue_rate=0.0, margin_rate=0.1, kickers={})
-    return data
+def time_on_strategic(hours):
+    """A fake market where the new product's share is simply its share of selling time."""
+    return hours[:, 2] / hours.sum(axis=1)
 
 
-def test_goal_conflict_is_zero_when_pay_and_leadership_ask_for_the_same_mix(launch_data, build):
-    outcomes = evaluate(build(contribution_only(launch_data)))
-    assert_allclose(outcomes.pay_hours, outcomes.asked_hours, rtol=1e-6)
-    assert outcomes.goal_conflict[0] == pytest.approx(0.0, abs=1e-6)
-    assert outcomes.coherence[0] == pytest.approx(1.0, abs=1e-6)
+def conflict_for_target(launch_data, build, target):
+    launch_data["sales_team"]["new_product_target"] = target
+    return float(evaluate(build(launch_data)).goal_conflict[0])
 
 
-def test_goal_conflict_is_half_the_hours_moved_over_team_hours():
-    pay = np.array([[60.0, 40.0, 0.0], [50.0, 50.0, 0.0]])
-    asked = np.array([[20.0, 40.0, 40.0], [50.0, 50.0, 0.0]])
-    assert_allclose(goal_conflict(pay, asked), [0.4, 0.0])
+def test_leadership_value_is_contribution_plus_strategic_units_at_their_stated_worth():
+    contribution = np.array([1_000_000.0, 2_000_000.0])
+    units = np.array([[100.0, 50.0, 10.0], [0.0, 0.0, 0.0]])
+    value = leadership_value(contribution, units, np.array([0.0, 0.0, 300.0]))
+    assert_allclose(value, [1_003_000.0, 2_000_000.0])
 
 
-def test_goal_conflict_is_one_for_opposite_mixes():
-    assert goal_conflict(np.array([[100.0, 0.0]]), np.array([[0.0, 100.0]]))[0] == 1.0
+def test_one_point_of_share_is_worth_the_stated_value_of_its_units():
+    # λ = 300 per unit in a segment of 50,000 units: one point is 500 units, worth 150,000.
+    assert_allclose(share_point_value(np.array([0.0, 300.0]), np.array([50_000.0] * 2)),
+                    [0.0, 150_000.0])  # fmt: skip
+
+
+def test_leaderships_value_counts_strategic_units_at_exactly_the_stated_rate(launch_data, build):
+    launch_data["goals"]["strategic_value"] = {}
+    without = evaluate(build(launch_data))
+    launch_data["goals"]["strategic_value"] = {"nova": 250.0}
+    valued = evaluate(build(launch_data))
+    assert_allclose(valued.contribution, without.contribution, rtol=1e-12)
+    assert_allclose(valued.leadership_value - without.leadership_value, 250.0 * valued.units[:, 2])
+
+
+def test_role_conflict_is_the_share_of_time_moved_against_pay_to_reach_the_target():
+    pay_hours = np.array([[50.0, 50.0, 0.0], [20.0, 20.0, 60.0]])
+    conflict = role_conflict(time_on_strategic, pay_hours, STRATEGIC, 0.5)
+    assert_allclose(conflict, [0.5, 0.0], atol=1e-6)
+
+
+def test_role_conflict_is_one_when_even_all_hours_cannot_reach_the_target():
+    # A market where the new product's share never passes 30 %, however it is sold.
+    conflict = role_conflict(
+        lambda hours: 0.3 * time_on_strategic(hours), np.array([[50.0, 50.0, 0.0]]), STRATEGIC, 0.5
+    )
+    assert conflict[0] == 1.0
+
+
+def test_role_conflict_is_zero_without_a_strategic_product():
+    conflict = role_conflict(time_on_strategic, np.array([[50.0, 50.0, 0.0]]), np.zeros(3), 0.5)
+    assert conflict[0] == 0.0
+
+
+def test_role_conflict_is_zero_when_pay_already_reaches_the_reps_target(launch_data, build):
+    assert conflict_for_target(launch_data, build, 0.001) == 0.0
+
+
+def test_role_conflict_is_one_when_the_reps_target_is_out_of_reach(launch_data, build):
+    assert conflict_for_target(launch_data, build, 0.95) == 1.0
+
+
+def test_role_conflict_rises_with_the_reps_target_in_between(launch_data, build):
+    targets = [0.03, 0.05, 0.08, 0.1, 0.12, 0.14]
+    conflicts = [conflict_for_target(launch_data, build, t) for t in targets]
+    assert np.all(np.diff(conflicts) > 0)
+    assert conflicts[0] > 0.0 and conflicts[-1] < 1.0
+
+
+def test_reps_are_held_to_leaderships_share_target_unless_they_have_their_own(launch_data, build):
+    launch_data["goals"]["new_product_share"]["target"] = 0.2
+    launch_data["sales_team"]["new_product_target"] = None
+    leaderships = evaluate(build(launch_data)).goal_conflict[0]
+    launch_data["sales_team"]["new_product_target"] = 0.2
+    own = evaluate(build(launch_data)).goal_conflict[0]
+    assert own == pytest.approx(leaderships, rel=1e-12)
+
+
+def test_role_conflict_depends_on_the_targets_reps_are_held_to_not_on_leaderships_values(
+    launch_data, build
+):
+    launch_data["goals"]["strategic_value"] = {}
+    without = evaluate(build(launch_data)).goal_conflict[0]
+    launch_data["goals"]["strategic_value"] = {"nova": 2000.0}
+    assert evaluate(build(launch_data)).goal_conflict[0] == without
 
 
 def test_margin_pay_against_a_share_goal_is_the_articles_conflict(launch):
@@ -51,33 +111,6 @@ def test_a_kicker_on_the_new_product_narrows_the_conflict(launch_data, build):
     assert after < before
 
 
-@pytest.fixture
-def goals():
-    return Goals.model_validate(
-        {
-            "contribution": {"weight": 2, "target": 1000.0},
-            "new_product_share": {"weight": 1, "target": 0.1},
-            "gross_margin_pct": {"weight": 1, "target": 0.4},
-        }
-    )
-
-
-def test_leadership_score_is_100_when_every_goal_is_exactly_met(goals):
-    metrics = {"contribution": 1000.0, "new_product_share": 0.1, "gross_margin_pct": 0.4}
-    assert leadership_score(goals, metrics) == pytest.approx(100.0)
-
-
-def test_leadership_score_weights_goals_and_caps_each_at_150_percent(goals):
-    metrics = {"contribution": 5000.0, "new_product_share": 0.05, "gross_margin_pct": 0.0}
-    # contribution counts 1.5 at weight 1/2, share 0.5 at 1/4, margin 0 at 1/4.
-    assert leadership_score(goals, metrics) == pytest.approx(100 * (0.75 + 0.125))
-
-
-def test_negative_contribution_scores_zero_not_below(goals):
-    metrics = {"contribution": -1e6, "new_product_share": 0.0, "gross_margin_pct": 0.0}
-    assert leadership_score(goals, metrics) == 0.0
-
-
 @pytest.mark.parametrize(
     ("value", "status"), [(0.12, "met"), (0.1, "met"), (0.095, "near"), (0.089, "missed")]
 )
@@ -85,42 +118,11 @@ def test_goal_is_met_at_target_near_within_the_band_and_missed_below(value, stat
     assert goal_status(value, 0.1, near_band=0.1) == status
 
 
-def motivation(share_at_quota=0.65, pay=25_000.0, conflict=0.0):
-    return rep_motivation(
-        np.array([share_at_quota]), 0.65, np.array([pay]), 25_000.0, np.array([conflict])
-    )
-
-
-def test_motivation_is_100_when_quota_is_reachable_pay_is_on_target_and_goals_agree():
-    assert motivation().score[0] == pytest.approx(100.0)
-
-
-def test_expectancy_scales_share_at_quota_against_the_practice_target():
-    assert motivation(share_at_quota=0.325).expectancy[0] == pytest.approx(0.5)
-    assert motivation(share_at_quota=0.9).expectancy[0] == 1.0
-
-
-def test_instrumentality_is_expected_variable_pay_over_target_variable_pay():
-    assert motivation(pay=10_000.0).instrumentality[0] == pytest.approx(0.4)
-    assert motivation(pay=40_000.0).instrumentality[0] == 1.0
-    assert motivation(pay=-5_000.0).instrumentality[0] == 0.0
-
-
-def test_coherence_is_one_minus_goal_conflict():
-    assert motivation(conflict=0.3).coherence[0] == pytest.approx(0.7)
-
-
-def test_any_factor_near_zero_sinks_motivation():
-    factors = motivation(share_at_quota=0.325, pay=10_000.0, conflict=0.95)
-    assert factors.score[0] == pytest.approx(100 * 0.5 * 0.4 * 0.05)
-    assert motivation(conflict=1.0).score[0] == 0.0
-
-
-def test_conflict_drags_motivation_down_in_the_default_scenario(launch):
-    outcomes = evaluate(launch)
-    assert outcomes.coherence[0] < 0.5
-    assert outcomes.motivation[0] < 50
-    assert_allclose(
-        outcomes.motivation,
-        100 * outcomes.expectancy * outcomes.instrumentality * outcomes.coherence,
-    )
+def test_scorecard_shows_each_goal_its_target_and_whether_deals_must_meet_it(launch_data, build):
+    launch_data["goals"]["contribution"]["hard"] = True
+    scenario = build(launch_data)
+    card = scorecard(scenario, evaluate(scenario))
+    assert list(card.index) == ["contribution", "new_product_share", "gross_margin_pct"]
+    assert list(card["hard"]) == [True, False, False]
+    assert "weight" not in card.columns
+    assert card.loc["new_product_share", "status"] == "missed"

@@ -8,8 +8,9 @@ from numpy.testing import assert_allclose
 from scipy.special import ndtri
 
 from alignment import ScenarioError, evaluate
-from alignment.commission import ATTAINMENT_QUANTILES
 from alignment.levers import rep_pay_at_attainment, value_at, with_value, with_values
+
+QUANTILES = 200_000
 
 
 def test_value_at_reads_products_by_id_and_a_missing_kicker_as_zero(launch):
@@ -44,13 +45,56 @@ def test_an_invalid_value_is_refused_naming_the_field(launch):
 
 def test_a_value_that_breaks_a_rule_across_fields_is_refused(launch):
     with pytest.raises(ScenarioError) as refused:
-        with_values(
-            launch,
-            {f"goals.{goal}.weight": 0.0 for goal in ("contribution", "new_product_share")}
-            | {"goals.gross_margin_pct.weight": 0.0},
-        )
+        with_value(launch, "sales_team.base_salary", 90_000.0)  # above on-target earnings
 
-    assert "goal weight" in " ".join(refused.value.problems)
+    assert "on_target_earnings" in " ".join(refused.value.problems)
+
+
+def test_fields_that_must_move_together_can_be_set_at_once(launch):
+    richer = with_values(
+        launch, {"sales_team.base_salary": 90_000.0, "sales_team.on_target_earnings": 120_000.0}
+    )
+
+    assert richer.sales_team.base_salary == 90_000.0
+    assert richer.sales_team.on_target_earnings == 120_000.0
+
+
+def test_a_missing_strategic_value_reads_as_zero_and_zero_removes_it(launch_data, build):
+    launch_data["goals"]["strategic_value"] = {}
+    scenario = build(launch_data)
+    assert value_at(scenario, "goals.strategic_value.nova") == 0.0
+    assert value_at(scenario, "goals.strategic_value.pro") == 0.0
+
+    valued = with_value(scenario, "goals.strategic_value.nova", 150.0)
+    back = with_value(valued, "goals.strategic_value.nova", 0.0)
+
+    assert valued.goals.strategic_value == {"nova": 150.0}
+    assert value_at(valued, "goals.strategic_value.nova") == 150.0
+    assert back == scenario
+
+
+def test_a_strategic_value_for_a_product_that_is_not_strategic_is_refused(launch):
+    with pytest.raises(ScenarioError) as refused:
+        with_value(launch, "goals.strategic_value.pro", 100.0)
+
+    assert "not a strategic product" in " ".join(refused.value.problems)
+
+
+@pytest.mark.parametrize(
+    ("path", "value"),
+    [
+        ("goals.new_product_share.hard", True),
+        ("goals.contribution.hard", True),
+        ("goals.strategic_value_reason", "Each Nova seat brings three years of consumables."),
+        ("sales_team.effort_response", 0.5),
+        ("products.nova.unassisted_share", 0.25),
+    ],
+)
+def test_version_two_fields_can_be_read_and_set(launch, path, value):
+    changed = with_value(launch, path, value)
+
+    assert value_at(changed, path) == value
+    assert with_value(changed, path, value_at(launch, path)) == launch
 
 
 def test_an_unknown_field_is_a_programming_error_not_a_user_error(launch):
@@ -67,14 +111,27 @@ def test_removing_the_cap_sets_it_to_none(launch):
 def test_rep_pay_averaged_over_the_team_is_the_teams_variable_pay(launch):
     outcomes = evaluate(launch)
     sigma = launch.sales_team.attainment_spread
-    quantiles = ndtri((np.arange(ATTAINMENT_QUANTILES) + 0.5) / ATTAINMENT_QUANTILES)
-    relative = np.exp(sigma * quantiles)
-    relative /= relative.mean()
+    # Reps' volumes relative to the average rep, ln r ~ N(−σ²/2, σ²), at 200,000 quantiles.
+    relative = np.exp(sigma * ndtri((np.arange(QUANTILES) + 0.5) / QUANTILES) - sigma**2 / 2)
     attainment = outcomes.expected_attainment[0] * relative
 
     pay = rep_pay_at_attainment(launch, outcomes, attainment)
 
-    assert_allclose(pay.mean(), outcomes.commission_cost[0] / launch.sales_team.reps, rtol=1e-9)
+    assert_allclose(pay.mean(), outcomes.commission_cost[0] / launch.sales_team.reps, rtol=1e-4)
+
+
+def test_rep_pay_follows_the_closed_form_payout(launch):
+    uncapped = with_value(launch, "commission.cap", None)
+    outcomes = evaluate(uncapped)
+    team = float(outcomes.expected_attainment[0])
+    plain = float((outcomes.commission_per_unit[0] * outcomes.units[0]).sum()) / 40
+    attainment = np.array([0.5, 1.0, 1.2, 2.0])
+
+    pay = rep_pay_at_attainment(uncapped, outcomes, attainment)
+
+    volume = attainment / team
+    expected = plain * (volume + 0.5 * np.maximum(volume - 1 / team, 0.0))  # accelerator 1.5
+    assert_allclose(pay, expected, rtol=1e-12)
 
 
 def test_rep_pay_is_capped_and_steeper_above_quota(launch):
