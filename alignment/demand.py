@@ -116,9 +116,13 @@ def unassisted_ratio(unassisted_share: float, reference_share: float, elasticity
         phi = np.exp(log_phi)
         return (1.0 + phi) * (log_phi - np.log1p(phi)) - goal
 
-    low, high = -60.0, np.log(MAX_UNASSISTED_HOURS)
+    # A small hours elasticity needs a tiny φ (ln φ ≈ the goal): search down to where exp()
+    # still gives a positive number.
+    low, high = -700.0, np.log(MAX_UNASSISTED_HOURS)
     if gap(high) <= 0.0:
         return MAX_UNASSISTED_HOURS
+    if gap(low) >= 0.0:
+        return float(np.exp(low))
     return float(np.exp(brentq(gap, low, high, xtol=1e-12)))
 
 
