@@ -79,7 +79,8 @@ def test_hovering_shows_a_plan_and_a_clicked_plan_can_become_the_working_one(vis
         if not tooltip.is_visible():
             continue  # between two dots: try the next spot
         assert "Nova (new) price" in tooltip.inner_text()
-        assert "Rep motivation" in tooltip.inner_text()
+        assert "Earnings less the cost of effort" in tooltip.inner_text()
+        assert "Leadership's value" in tooltip.inner_text()
         page.mouse.click(box["x"] + fx * box["width"], box["y"] + fy * box["height"])
         page.get_by_text("Picked plan").wait_for(timeout=30_000)
         visit.settle(timeout_ms=60_000)
