@@ -76,7 +76,8 @@ def team_payout(
     plain_mean = np.maximum(plain_commission / reps, 0.0)
     moments = _LogNormal(sigma)
     with np.errstate(divide="ignore"):
-        quota_point = np.where(attainment > 0, 1.0 / np.maximum(attainment, 1e-300), np.inf)
+        # Below 1e-100 attainment nobody reaches quota; 1/A would overflow what follows.
+        quota_point = np.where(attainment > 1e-100, 1.0 / np.maximum(attainment, 1e-100), np.inf)
     extra = accelerator - 1.0
     if cap is None:
         cap_point = np.full_like(attainment, np.inf)

@@ -102,11 +102,14 @@ def unassisted_ratio(unassisted_share: float, reference_share: float, elasticity
     With no selling hours the utility falls by ``γ ln(φ / (1 + φ))``; keeping ``u0`` of today's
     units takes a fall of ``L = ln(u0 (1 − s̄) / (1 − u0 s̄))``. With ``γ = ε (1 + φ) / (1 − s̄)``
     that is one equation in ``φ``, ``(1 + φ) ln(φ / (1 + φ)) = L (1 − s̄) / ε``, whose left side
-    rises from −∞ (φ = 0) towards −1 (φ → ∞). ``u0 = 0`` gives ``φ = 0``; a ``u0`` too large for
-    the stated hours elasticity to allow gives the largest ``φ`` (hours then act almost linearly).
+    rises from −∞ (φ = 0) towards −1 (φ → ∞). ``u0 = 0`` gives ``φ = 0``. ``φ`` is held at or
+    below ``(1 − s̄)/ε − 1``, where ``γ = 1``: beyond it share would be convex in hours (see
+    :func:`alignment.scenario.unassisted_share_bound`).
     """
     if unassisted_share <= 0.0:
         return 0.0
+    # Share stays concave in hours while γ = ε (1 + φ) / (1 − s̄) ≤ 1: a larger u0 is held there.
+    concave_limit = max((1.0 - reference_share) / elasticity - 1.0, 0.0)
     fall = np.log(
         unassisted_share * (1.0 - reference_share) / (1.0 - unassisted_share * reference_share)
     )
@@ -120,10 +123,10 @@ def unassisted_ratio(unassisted_share: float, reference_share: float, elasticity
     # still gives a positive number.
     low, high = -700.0, np.log(MAX_UNASSISTED_HOURS)
     if gap(high) <= 0.0:
-        return MAX_UNASSISTED_HOURS
+        return min(MAX_UNASSISTED_HOURS, concave_limit)
     if gap(low) >= 0.0:
         return float(np.exp(low))
-    return float(np.exp(brentq(gap, low, high, xtol=1e-12)))
+    return min(float(np.exp(brentq(gap, low, high, xtol=1e-12))), concave_limit)
 
 
 def segment_sums(values: np.ndarray, same_segment: np.ndarray) -> np.ndarray:

@@ -125,7 +125,8 @@ def allocate_hours(
             # The few plans power steps have not settled finish with plain damped steps.
             theta = PLAIN_DAMPING
             with np.errstate(divide="ignore", invalid="ignore"):
-                step = weights * (batch.budget / total_weight) - hours
+                # Divide first: each share of the weight is at most 1, so nothing overflows.
+                step = (weights / total_weight) * batch.budget - hours
         if not has_gain.all():
             step[:, ~has_gain] = 0.0  # no product gains from an hour: stay put
         settled = np.abs(step).max(axis=0) < tolerance * batch.budget / theta

@@ -24,11 +24,11 @@ from alignment.scenario import Scenario
 OUTER_STEPS = 40
 OUTER_DAMPING = 0.5
 OUTER_TOLERANCE = 1e-5
-CONFLICT_ROUNDS = 4
+CONFLICT_ROUNDS = 8
 STEP_TOLERANCE = 1e-6
 CONFLICT_REFRESH_STEP = 2
 # A conflict that moves the hours by less than this share of today's is left as it is.
-CONFLICT_TOLERANCE = 1e-4
+CONFLICT_TOLERANCE = 2e-5
 
 
 @dataclass(frozen=True)
@@ -457,33 +457,30 @@ def _outcomes(
     marketing_spend = lead_gen.sum(axis=-1) + plans.push_content
     contribution = total_gross_margin - sales_compensation - marketing_spend
 
-    # One allocation for four questions: the mix leadership's value asks for, and the mix reps
-    # would re-plan to with lead generation, content or both at zero, at the same hours and
-    # pay rates (the marketing counterfactuals of MODEL.md §6).
+    # One allocation for two questions: the mix leadership's value asks for, and the mix reps
+    # would re-plan to with no lead generation, at the same hours and pay rates (deals sourced,
+    # MODEL.md §6). Content's counterfactual holds the mix: content makes every hour go
+    # further, so without it the same hours sell less, and deals influenced are never negative.
     k = len(plans)
     no_leads = np.zeros_like(lead_gen)
     no_content = np.ones_like(market.productivity)
     value_per_unit = leadership_value_per_unit(
         price, market.unit_cost, marginal, market.strategic_value
     )
-    four = allocate_hours(
+    two = allocate_hours(
         demand,
-        np.concatenate([value_per_unit, marginal, marginal, marginal]),
-        np.tile(price, (4, 1)),
-        np.concatenate([lead_gen, no_leads, lead_gen, no_leads]),
-        np.tile(team_hours, 4),
-        np.concatenate([market.productivity, market.productivity, no_content, no_content]),
-        start=np.tile(allocation.hours, (4, 1)),
+        np.concatenate([value_per_unit, marginal]),
+        np.tile(price, (2, 1)),
+        np.concatenate([lead_gen, no_leads]),
+        np.tile(team_hours, 2),
+        np.concatenate([market.productivity, market.productivity]),
+        start=np.tile(allocation.hours, (2, 1)),
     )
-    asked_hours, asked_converged = four.hours[:k], four.converged[:k]
-
-    def without(part: int, leads: np.ndarray, productivity: np.ndarray) -> _Sold:
-        replanned = four.hours[part * k : (part + 1) * k]
-        return market.sold(market.mix(replanned, team_hours), leads, productivity)
-
-    without_leads = without(1, no_leads, market.productivity)
-    without_content = without(2, lead_gen, no_content)
-    without_either = without(3, no_leads, no_content)
+    asked_hours, asked_converged = two.hours[:k], two.converged[:k]
+    replanned = market.mix(two.hours[k:], team_hours)
+    without_leads = market.sold(replanned, no_leads)
+    without_content = market.sold(sold.hours, lead_gen, no_content)
+    without_either = market.sold(replanned, no_leads, no_content)
     before = sold.before_marketing(team.reps)
     lead_spend = lead_gen.sum(axis=-1)
     units_total = sold.units.sum(axis=-1)

@@ -223,7 +223,27 @@ class Product(Frozen):
                 f"lead_gen_elasticity must be at most 1 - reference_share = {limit:.4g}, "
                 f"got {self.lead_gen_elasticity:g}"
             )
+        # Only a stated value is refused: a default or migrated one is held to the bound by
+        # the model itself (alignment.demand.unassisted_ratio).
+        bound = unassisted_share_bound(self.effort_elasticity, self.reference_share)
+        if "unassisted_share" in self.model_fields_set and self.unassisted_share > bound + 1e-12:
+            raise ValueError(
+                f"unassisted_share must be at most {bound:.3g} with an effort_elasticity of "
+                f"{self.effort_elasticity:g} and a reference_share of {self.reference_share:g}: "
+                "above it share would rise faster than linearly with selling hours; lower it, "
+                "or lower effort_elasticity"
+            )
         return self
+
+
+def unassisted_share_bound(effort_elasticity: float, reference_share: float) -> float:
+    """The largest unassisted share that keeps a product's share concave in its own hours.
+
+    Attraction ``(e + φē)^γ`` is concave in hours while ``γ = ε (1 + φ) / (1 − s̄) ≤ 1``, that
+    is ``u0 ≤ x / ((1 − s̄) + x s̄)`` with ``x = 1 − ε / (1 − s̄)``.
+    """
+    x = max(1.0 - effort_elasticity / (1.0 - reference_share), 0.0)
+    return x / ((1.0 - reference_share) + x * reference_share)
 
 
 class Quota(Frozen):
