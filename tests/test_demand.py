@@ -8,7 +8,6 @@ from numpy.testing import assert_allclose
 
 from alignment import Plans, evaluate
 from alignment.demand import (
-    MAX_UNASSISTED_HOURS,
     calibrate,
     price_elasticities,
     shares,
@@ -151,7 +150,8 @@ def test_more_unassisted_demand_needs_more_unassisted_hours():
 def test_unassisted_demand_too_large_for_the_hours_elasticity_is_held_at_the_largest_ratio():
     # With ε = 0.3, losing every hour costs at most a utility fall of ~0.3 / (1 − s̄), so
     # 99 % of units cannot be lost to a hours term that small: hours act almost linearly.
-    assert unassisted_ratio(0.99, 0.2, 0.3) == MAX_UNASSISTED_HOURS
+    # Held where share stays concave in hours: (1 − s̄)/ε − 1.
+    assert unassisted_ratio(0.99, 0.2, 0.3) == pytest.approx(0.8 / 0.3 - 1.0)
 
 
 def test_cross_elasticities_show_cannibalisation_inside_a_segment_only(two_segments):

@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose
 
-from alignment import evaluate
+from alignment import Plans, evaluate
+from alignment.demand import calibrate, shares
 from alignment.marketing import content_reach, marketing_roi, selling_productivity
 
 
@@ -42,11 +43,18 @@ def test_marketing_roi_is_zero_when_nothing_is_spent():
     assert marketing_roi(np.array([10.0]), np.array([5.0]), np.array([0.0]))[0] == 0.0
 
 
-def test_deals_influenced_are_the_units_content_adds(plain_plan, build):
-    with_content = evaluate(build(plain_plan))
-    plain_plan["marketing"]["push_content"] = 0.0
-    without = evaluate(build(plain_plan))
-    added = with_content.units.sum() - without.units.sum()
+def units_without_content(scenario, outcomes) -> np.ndarray:
+    """Units the same hours on the same products sell with no content (productivity 1)."""
+    demand = calibrate(scenario)
+    plan = Plans.from_scenario(scenario)
+    share = shares(demand, plan.price, outcomes.hours, plan.lead_gen)
+    return demand.segment_size * share
+
+
+def test_deals_influenced_are_the_units_content_adds_to_the_same_hours(plain_plan, build):
+    scenario = build(plain_plan)
+    with_content = evaluate(scenario)
+    added = with_content.units.sum() - units_without_content(scenario, with_content).sum()
     assert added > 0
     assert with_content.deals_influenced[0] == pytest.approx(added, rel=1e-6)
 
@@ -73,22 +81,28 @@ def test_roi_of_each_budget_nets_the_commission_paid_on_the_units_it_adds(plain_
     full = evaluate(build(plain_plan))
     plain_plan["marketing"] = {**marketing, "lead_generation": {}}
     no_leads = evaluate(build(plain_plan))
-    plain_plan["marketing"] = {**marketing, "push_content": 0.0}
-    no_content = evaluate(build(plain_plan))
     plain_plan["marketing"] = {**marketing, "lead_generation": {}, "push_content": 0.0}
-    neither = evaluate(build(plain_plan))
 
     def roi(without, spend):
         return (earned(full) - earned(without) - spend) / spend
 
-    assert full.commission_cost[0] > no_content.commission_cost[0]  # the units carry commission
-    assert_allclose(full.lead_gen_roi, roi(no_leads, lead_spend), rtol=1e-6)
-    assert_allclose(full.content_roi, roi(no_content, content_spend), rtol=1e-6)
-    assert_allclose(full.marketing_roi, roi(neither, lead_spend + content_spend), rtol=1e-6)
-    gross_only = (full.total_gross_margin - no_content.total_gross_margin - content_spend) / (
-        content_spend
+    # Without content the same hours sell fewer units; on a plain plan each pays k per unit.
+    scenario = build({**plain_plan, "marketing": marketing})
+    held = units_without_content(scenario, full)[0]
+    margin_less_pay = (
+        full.price[0]
+        - full.commission_per_unit[0]
+        - np.array([p.unit_cost for p in scenario.products])
     )
-    assert full.content_roi[0] < gross_only[0]
+    earned_without_content = float(held @ margin_less_pay)
+    content_roi = (earned(full)[0] - earned_without_content - content_spend) / content_spend
+    assert_allclose(full.lead_gen_roi, roi(no_leads, lead_spend), rtol=1e-6)
+    assert full.content_roi[0] == pytest.approx(content_roi, rel=1e-6)
+    gross_without = float(held @ (full.price[0] - np.array(
+        [p.unit_cost for p in scenario.products]
+    )))  # fmt: skip
+    gross_only = (full.total_gross_margin[0] - gross_without - content_spend) / content_spend
+    assert full.content_roi[0] < gross_only  # the units content adds carry commission
 
 
 def test_no_marketing_spend_means_no_roi_and_no_deals_credited(launch_data, build):

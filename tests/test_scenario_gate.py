@@ -702,6 +702,7 @@ def test_strategic_value_is_stated_for_strategic_products_only():
 def test_a_hard_new_product_share_goal_needs_a_strategic_product():
     data = load_scenario(EXAMPLE).model_dump()
     data["goals"]["new_product_share"]["hard"] = True
+    data["goals"]["strategic_value"] = {}  # only strategic products may carry a value
     for product in data["products"]:
         product["strategic"] = False
     with pytest.raises(ScenarioError, match=r"^scenario: goals\.new_product_share\.hard: no "):
@@ -722,7 +723,7 @@ def test_the_range_of_hours_per_rep_holds_todays_hours(field, hours, problem):
 
 
 def test_the_hours_range_is_as_stated_or_half_to_one_and_a_quarter_times_todays():
-    scenario = load_scenario(EXAMPLE)
+    scenario = with_value(load_scenario(EXAMPLE), "sales_team.max_hours_per_rep", None)
     assert (scenario.sales_team.hours_floor, scenario.sales_team.hours_ceiling) == (750.0, 1875.0)
     stated = with_value(scenario, "sales_team.min_hours_per_rep", 1200.0)
     stated = with_value(stated, "sales_team.max_hours_per_rep", 1500.0)
