@@ -82,7 +82,7 @@ def test_the_overview_shows_the_headline_numbers_against_the_status_quo():
     labels = [metric.label for metric in app.metric]
     assert labels == [
         "New-product share", "Gross margin %", "Contribution", "Rep motivation",
-        "Goal conflict (% of time)",
+        "Goal conflict",
     ]  # fmt: skip
     assert all(metric.delta == "no change" for metric in app.metric)
 
@@ -95,7 +95,7 @@ def test_every_headline_tile_says_its_scale_and_unit():
     assert tiles["New-product share"].value.endswith("%")
     assert tiles["Contribution"].value.startswith("$")
     assert "per period" in tiles["Contribution"].proto.help
-    assert "selling time" in tiles["Goal conflict (% of time)"].proto.help
+    assert "selling time" in tiles["Goal conflict"].proto.help
     assert "0–100" in tiles["Rep motivation"].proto.help
 
 
@@ -127,7 +127,7 @@ def test_a_lower_goal_conflict_shows_as_good_news():
 
     app.number_input(key="kicker_nova").set_value(60.0).run()
 
-    conflict = metric_tile(app, "Goal conflict (% of time)")
+    conflict = metric_tile(app, "Goal conflict")
     contribution = metric_tile(app, "Contribution")
     assert conflict.delta.startswith("-")
     assert conflict.proto.color == MetricProto.MetricColor.GREEN

@@ -42,7 +42,7 @@ HEADLINES = (
     Headline("gross_margin_pct", "Gross margin %", "fraction"),
     Headline("contribution", "Contribution", "money"),
     Headline("motivation", "Rep motivation", "score"),
-    Headline("goal_conflict", "Goal conflict (% of time)", "fraction", higher_is_better=False),
+    Headline("goal_conflict", "Goal conflict", "fraction", higher_is_better=False),
 )
 LEADERSHIP_VALUE = Headline("leadership_value", "Leadership's value", "money")
 MOTIVATION_FACTORS = (
