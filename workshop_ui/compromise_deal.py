@@ -76,7 +76,7 @@ def frontier_section(
     status_quo: Scenario,
 ) -> None:
     """The chart, and beside it the clicked plan (or the deal) for a closer look."""
-    chart_column, look_column = st.columns([3, 2], gap="medium")
+    chart_column, look_column = st.columns([5, 4], gap="medium")
     with chart_column:
         event = st.altair_chart(
             cached_chart(
@@ -228,14 +228,17 @@ def deal_section(
             )
         return
     told = explanation(request, deal, status_quo)
-    for column, (field, label, kind) in zip(st.columns(len(DEAL_TILES)), DEAL_TILES, strict=True):
-        change = ui_delta(getattr(told.change, field), kind)
-        column.metric(
-            label, ui_format(getattr(told.after, field), kind), delta=change.text,
-            delta_color=change.color,
-            delta_arrow="auto" if change.color != "off" else "off",
-            help=explain.FIGURES.get(field), border=True,
-        )  # fmt: skip
+    # Three tiles a row: six would cut off labels and values on a 1280 px screen.
+    for start in range(0, len(DEAL_TILES), 3):
+        row = DEAL_TILES[start : start + 3]
+        for column, (field, label, kind) in zip(st.columns(3), row, strict=False):
+            change = ui_delta(getattr(told.change, field), kind)
+            column.metric(
+                label, ui_format(getattr(told.after, field), kind), delta=change.text,
+                delta_color=change.color,
+                delta_arrow="auto" if change.color != "off" else "off",
+                help=explain.FIGURES.get(field), border=True,
+            )  # fmt: skip
     words, adopt = st.columns([3, 1], gap="medium")
     with words:
         st.markdown(
