@@ -21,7 +21,7 @@ sys.path.insert(0, str(ROOT))
 
 from alignment import evaluate, load_scenario  # noqa: E402
 from alignment.compromise import bargain, lever_bounds, sample_plans, search  # noqa: E402
-from alignment.demand import calibrate  # noqa: E402
+from alignment.evaluate import calibrated  # noqa: E402
 
 TARGET_SECONDS = 1.0
 
@@ -44,7 +44,7 @@ def main() -> None:
     args = parser.parse_args()
 
     scenario = load_scenario(ROOT / "scenarios" / "launch_conflict.yaml")
-    demand = calibrate(scenario)
+    demand = calibrated(scenario, scenario)  # the status quo is the scenario itself
     bounds = lever_bounds(scenario)
     plans = sample_plans(scenario, bounds, args.count, anchors=(scenario, scenario))
     result = search(scenario, scenario, count=args.count, demand=demand)
