@@ -70,9 +70,9 @@ class StreamlitSession:
     async def __aexit__(self, *exc: object) -> None:
         await self._socket.close()
 
-    async def run(self, changes: dict[str, WidgetState] | None = None) -> RunResult:
-        """Rerun the script with ``changes`` applied to the current widget values."""
-        for widget_id, state in (changes or {}).items():
+    async def _request_rerun(self, changes: dict[str, WidgetState]) -> None:
+        """Send a rerun request with ``changes`` applied to the current widget values."""
+        for widget_id, state in changes.items():
             self.widget_values[widget_id] = state
         message = BackMsg(
             rerun_script=ClientState(
@@ -81,8 +81,12 @@ class StreamlitSession:
                 page_script_hash=self.page_script_hash,
             )
         )
-        started = time.perf_counter()
         await self._socket.send(message.SerializeToString())
+
+    async def run(self, changes: dict[str, WidgetState] | None = None) -> RunResult:
+        """Rerun the script with ``changes`` applied to the current widget values."""
+        started = time.perf_counter()
+        await self._request_rerun(changes or {})
         result = RunResult(0.0, 0, {}, [], [], [])
         while True:
             raw = await asyncio.wait_for(self._socket.recv(), self.timeout)
@@ -119,16 +123,7 @@ class StreamlitSession:
         messages: list[tuple[str, Any]] = []
         reader = asyncio.create_task(self._read_until_quiet(messages, quiet))
         for index, change in enumerate(changes):
-            for widget_id, state in change.items():
-                self.widget_values[widget_id] = state
-            message = BackMsg(
-                rerun_script=ClientState(
-                    query_string=self.query_string,
-                    widget_states=WidgetStates(widgets=list(self.widget_values.values())),
-                    page_script_hash=self.page_script_hash,
-                )
-            )
-            await self._socket.send(message.SerializeToString())
+            await self._request_rerun(change)
             if index < len(gap_seconds) and gap_seconds[index] > 0:
                 await asyncio.sleep(gap_seconds[index])
         await reader
