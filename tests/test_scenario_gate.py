@@ -545,6 +545,9 @@ def with_text(place: tuple[Any, ...], text: str) -> dict[str, Any]:
     *route, last = place
     parent: Any = data
     for part in route:
+        if isinstance(parent, dict) and part not in parent:
+            # A mapping the example leaves empty (uncertainty ranges): add an entry to hold it.
+            parent[part] = {"low": 0.0, "high": 100.0}
         parent = parent[part]
     if last == KEY:
         value = next(iter(parent.values()), 0.0)

@@ -23,7 +23,7 @@ def test_written_yaml_keeps_the_schema_key_order(launch):
     sections = list(yaml.safe_load(dump_scenario(launch)))
     assert sections == [
         "schema_version", "metadata", "segments", "products", "commission", "sales_team",
-        "marketing", "goals", "negotiation",
+        "marketing", "goals", "negotiation", "uncertainty",
     ]  # fmt: skip
 
 
