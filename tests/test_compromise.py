@@ -16,6 +16,7 @@ from numpy.testing import assert_allclose
 
 from alignment import Plans, apply_plan, evaluate, load_scenario
 from alignment.compromise import (
+    DEFAULT_CANDIDATES,
     Constraints,
     Lock,
     bargain,
@@ -78,8 +79,9 @@ def moved(scenario, **changes):
 # --- Sampling and locks -----------------------------------------------------------------------
 
 
-def test_search_evaluates_twenty_thousand_candidates_starting_with_the_status_quo(result, launch):
-    assert len(result.plans) >= 20_000
+def test_search_samples_its_candidates_then_adds_the_optimisers_plans(result, launch):
+    assert result.sampled_count >= DEFAULT_CANDIDATES
+    assert len(result.plans) > result.sampled_count  # the frontier search and the deals
     status_quo_levers = lever_matrix(Plans.from_scenario(launch))[0]
     assert_allclose(lever_matrix(result.plans.take(result.status_quo_index))[0], status_quo_levers)
     assert result.working_index == result.status_quo_index  # the same plan, kept once
@@ -364,8 +366,8 @@ def test_plans_whose_hours_did_not_settle_are_never_proposed_nor_on_the_frontier
 def test_constraints_keep_infeasible_plans_off_the_frontier_and_out_of_the_deals(result):
     floor = Constraints(min_new_product_share=0.10, min_gross_margin_pct=0.45)
     constrained = bargain(result, constraints=floor)
-    outcomes = result.outcomes
-    assert 0 < constrained.feasible_count < result.feasible_count
+    outcomes = constrained.outcomes
+    assert 0 < constrained.feasible_count < len(constrained.plans)
     for index in [*constrained.frontier, *(d.index for d in constrained.deals)]:
         assert outcomes.new_product_share[index] >= 0.10
         assert outcomes.gross_margin_pct[index] >= 0.45
@@ -385,14 +387,18 @@ def test_the_room_may_count_the_reps_utility_as_motivation_or_expected_earnings(
     assert np.array_equal(found.leadership, found.outcomes.leadership_value)
 
 
-def test_rebargaining_on_another_reps_measure_reuses_the_candidates(result, launch):
+def test_rebargaining_on_another_reps_measure_keeps_the_candidates_and_optimises_again(
+    result, launch
+):
     on_motivation = bargain(result, rep_utility="motivation")
-    assert on_motivation.plans is result.plans
-    assert np.array_equal(on_motivation.reps, result.outcomes.motivation)
+    kept = len(result.plans)
+    assert np.array_equal(lever_matrix(on_motivation.plans)[:kept], lever_matrix(result.plans))
+    assert np.array_equal(on_motivation.reps, on_motivation.outcomes.motivation)
     assert on_motivation.status_quo.reps == pytest.approx(evaluate(launch).motivation[0])
     assert on_motivation.status_quo.leadership == result.status_quo.leadership
     back = bargain(on_motivation, rep_utility="rep_utility")
-    assert back.deals == result.deals
+    product = back.nash.leadership_gain * back.nash.reps_gain
+    assert product >= (1 - 1e-3) * result.nash.leadership_gain * result.nash.reps_gain
 
 
 def test_an_unknown_reps_measure_is_refused_with_the_valid_ones(result):

@@ -215,9 +215,11 @@ def search_controls(
         icon=":material/travel_explore:", width="stretch",
     )  # fmt: skip
     seed = seed_column.number_input(
-        "Seed", min_value=0, max_value=2**31 - 1, value=DEFAULT_SEED, step=1,
+        "Random start", min_value=0, max_value=2**31 - 1, value=DEFAULT_SEED, step=1,
         key="compromise_seed",
-        help="Another seed draws other candidate plans; the same seed, the same plans.",
+        help="Where the search's random sample and optimisers start. The same number gives "
+        "the same result; another number finds the same deals to within a fraction of a "
+        "percent (a check that the optimum does not hang on luck).",
     )  # fmt: skip
     wanted = SearchRequest.of(working, status_quo, locks, int(seed))
     shown: SearchRequest | None = s.get(_REQUEST)
@@ -233,7 +235,7 @@ def search_controls(
     stale |= working.model_dump_json() not in {shown.working_json, s.get(_ADOPTED)}
     if stale:
         note.info(
-            "The working scenario, the locks or the seed changed since this search: press "
+            "The working scenario, the locks or the random start changed since this search: press "
             "the button to search again.",
             icon=":material/update:",
         )
@@ -241,8 +243,8 @@ def search_controls(
         held = [lock.describe(_lever_label(shown, lock.lever), lever_unit(lock.lever))
                 for lock in shown.locks]  # fmt: skip
         note.caption(
-            f"{CANDIDATES:,} candidate plans sampled inside the negotiation bounds, each "
-            "evaluated for both parties."
+            "Each deal is the best plan within the negotiation bounds, found by optimisers "
+            f"started from {CANDIDATES:,} sampled plans (shown faint)."
             + (" Locks: " + layout.literal("; ".join(held)) + "." if held else "")
         )
     return shown
@@ -255,7 +257,7 @@ def _lever_label(request: SearchRequest, lever: str) -> str:
 def search_result(request: SearchRequest) -> SearchResult | None:
     """The cached search, with a spinner on a miss; None (and the reason) if a lock is refused."""
     try:
-        with st.spinner(f"Evaluating {CANDIDATES:,} candidate plans…", show_time=True):
+        with st.spinner("Searching for the best deals within the bounds…", show_time=True):
             return run_search(request)
     except ValueError as error:
         layout.show_problems("The search did not run: a lock cannot hold.", [str(error)])

@@ -1,9 +1,10 @@
 """The Compromise page's search as values: locks, constraints, the request and its caches.
 
-The search samples and evaluates 20,000 plans (about a second), so it runs only when the room
-asks for it and is cached by everything it depends on: the working scenario, the status quo,
-the locks and the seed. Moving the bargaining weight, a constraint, the reps' measure or any
-other widget reuses the cached candidates through :func:`alignment.compromise.bargain`.
+The search samples plans, then optimises the frontier and every deal (a second or a few), so
+it runs only when the room asks for it and is cached by everything it depends on: the working
+scenario, the status quo, the locks and the seed. Moving the bargaining weight, a constraint or
+the reps' measure reuses the cached candidates through :func:`alignment.compromise.bargain`,
+which optimises again only the deals the change moves.
 Nothing here draws: it is plain Python, testable without a running page.
 """
 
@@ -19,6 +20,7 @@ from alignment import Outcomes, Scenario
 from alignment import compromise as engine
 from alignment.compromise import (
     CONSTRAINT_LABELS,
+    DEFAULT_CANDIDATES,
     Constraints,
     Deal,
     Lock,
@@ -50,7 +52,7 @@ __all__ = [
     "valued",
 ]
 
-CANDIDATES = 20_000
+CANDIDATES = DEFAULT_CANDIDATES
 DEFAULT_SEED = 42
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, TypeVar
 
 import numpy as np
 
@@ -19,7 +19,20 @@ from alignment.compromise.bounds import LeverBound, LockSpec, lever_bounds
 from alignment.compromise.constraints import Constraints, hard_goal_constraints
 from alignment.compromise.formatting import format_value
 from alignment.compromise.frontier import pareto_frontier
-from alignment.compromise.sampling import DEFAULT_CANDIDATES, clipped_levers, sample_plans
+from alignment.compromise.optimise import (
+    OPTIMISED_RULES,
+    Bargaining,
+    frontier_search,
+    optimise_deals,
+    scored,
+)
+from alignment.compromise.sampling import (
+    DEFAULT_CANDIDATES,
+    clipped_levers,
+    lever_matrix,
+    plans_from_levers,
+    sample_plans,
+)
 from alignment.compromise.utilities import (
     REP_UTILITY_NOUNS,
     REP_UTILITY_UNITS,
@@ -48,6 +61,7 @@ RULE_LABELS: dict[str, str] = {
     "closest_trade_off": "Closest trade-off",
 }
 _CLOSEST_TRADE_OFFS = 3
+_Batch = TypeVar("_Batch", Plans, Outcomes)
 NO_CONSTRAINTS = Constraints()
 
 
@@ -77,6 +91,7 @@ class SearchResult:
     be proposed) when it is feasible and its selling hours settled.
     """
 
+    working: Scenario
     plans: Plans
     outcomes: Outcomes
     demand: Demand  # the working scenario's, with the status quo's motivation
@@ -104,6 +119,8 @@ class SearchResult:
     feasible_count: int
     improving_count: int
     unconverged_count: int  # candidates whose selling hours did not settle: never proposed
+    sampled_count: int  # the first candidates: the anchors and the uniform sample
+    seed: int
     elapsed_seconds: float
 
     @property
@@ -143,6 +160,7 @@ def search(
     count: int = DEFAULT_CANDIDATES,
     seed: int = 42,
     demand: Demand | None = None,
+    optimise: bool = True,
 ) -> SearchResult:
     """Sample, evaluate and bargain: the compromise search of MODEL.md §8.
 
@@ -157,9 +175,13 @@ def search(
     rep_utility : the reps' utility: earnings less the cost of effort (money per rep, the
         default), motivation (0–100) or expected earnings (money per rep).
     bargaining_weight : leadership's weight ``w`` in the weighted Nash product, in (0, 1).
-    count : plans sampled besides the status quo's and the working plan.
-    seed : the sampler's seed; the same inputs and seed give the same result.
+    count : plans sampled besides the status quo's and the working plan: context for the
+        chart and starting points for the optimisers.
+    seed : the seed of the sample and the optimisers; the same inputs and seed give the same
+        result, and another seed the same deals to within the optimisers' tolerance.
     demand : ``calibrated(working, status_quo)``, precomputed to save a calibration.
+    optimise : search the frontier and each deal with the optimisers (:mod:`.optimise`);
+        False proposes the best sampled plans only (quicker, further from the optimum).
     """
     started = time.perf_counter()
     check_same_products(working, status_quo)
@@ -176,6 +198,7 @@ def search(
         clipped_levers(status_quo, bounds), clipped_levers(working, bounds)
     )
     return _bargain(
+        working=working,
         plans=plans,
         outcomes=outcomes,
         demand=demand,
@@ -187,6 +210,9 @@ def search(
         constraints=constraints,
         goal_constraints=hard_goal_constraints(working),
         weight=bargaining_weight,
+        sampled_count=len(plans),
+        seed=seed,
+        optimise=OPTIMISED_RULES if optimise else (),
         started=started,
     )
 
@@ -200,14 +226,23 @@ def bargain(
 ) -> SearchResult:
     """The same candidates bargained again under new limits, weight or reps' utility.
 
-    Cheap (no evaluation), so a page can move the weight, a limit or the reps' measure
-    interactively. The hard goals stay those of the search's working scenario.
+    The candidates are kept; the deals a change moves are optimised again from them (a new
+    weight: the weighted deal only, a local polish; new limits or another reps' measure:
+    every deal and the frontier). The hard goals stay those of the search's working scenario.
     """
     weight = result.bargaining_weight if bargaining_weight is None else bargaining_weight
     _check_weight(weight)
     measure = result.rep_utility if rep_utility is None else rep_utility
     check_rep_utility(measure)
+    limits = result.constraints if constraints is None else constraints
+    rules: tuple[str, ...] = ()
+    if result.sampled_count < len(result.plans):  # the search optimised: so does the bargain
+        if measure != result.rep_utility or limits != result.constraints:
+            rules = OPTIMISED_RULES
+        elif weight != result.bargaining_weight:
+            rules = ("weighted_nash",)
     return _bargain(
+        working=result.working,
         plans=result.plans,
         outcomes=result.outcomes,
         demand=result.demand,
@@ -216,15 +251,19 @@ def bargain(
         status_quo_outcomes=result.status_quo_outcomes,
         status_quo_index=result.status_quo_index,
         working_index=result.working_index,
-        constraints=result.constraints if constraints is None else constraints,
+        constraints=limits,
         goal_constraints=result.goal_constraints,
         weight=weight,
+        sampled_count=result.sampled_count,
+        seed=result.seed,
+        optimise=rules,
         started=time.perf_counter() - result.elapsed_seconds,
     )
 
 
 def _bargain(
     *,
+    working: Scenario,
     plans: Plans,
     outcomes: Outcomes,
     demand: Demand,
@@ -236,12 +275,19 @@ def _bargain(
     constraints: Constraints,
     goal_constraints: Constraints,
     weight: float,
+    sampled_count: int,
+    seed: int,
+    optimise: tuple[str, ...],
     started: float,
 ) -> SearchResult:
-    leadership, reps = party_utilities(outcomes, rep_utility)
     d_l, d_s = party_utilities(status_quo_outcomes, rep_utility)
     status_quo = Utilities(float(d_l[0]), float(d_s[0]))
     limits = constraints.tightened(goal_constraints)
+    if optimise:
+        problem = _problem(working, demand, levers, status_quo, rep_utility, limits, outcomes)
+        if problem.free.size:
+            plans, outcomes = _optimised(problem, plans, outcomes, optimise, weight, seed)
+    leadership, reps = party_utilities(outcomes, rep_utility)
     feasible = limits.satisfied(outcomes)
     settled = outcomes.converged.astype(bool)
     eligible = feasible & settled
@@ -276,6 +322,7 @@ def _bargain(
             for i in _nearest(frontier, leadership, reps, eligible, status_quo)
         )
     return SearchResult(
+        working=working,
         plans=plans,
         outcomes=outcomes,
         demand=demand,
@@ -303,7 +350,66 @@ def _bargain(
         feasible_count=int(feasible.sum()),
         improving_count=int(improving.sum()),
         unconverged_count=int((~settled).sum()),
+        sampled_count=sampled_count,
+        seed=seed,
         elapsed_seconds=time.perf_counter() - started,
+    )
+
+
+def _problem(
+    working: Scenario,
+    demand: Demand,
+    levers: tuple[LeverBound, ...],
+    status_quo: Utilities,
+    rep_utility: RepUtility,
+    limits: Constraints,
+    outcomes: Outcomes,
+) -> Bargaining:
+    """The optimisers' problem; gains are compared in units of each utility's spread over the
+    candidates (its status-quo value's size where the candidates do not spread)."""
+    leadership, reps = party_utilities(outcomes, rep_utility)
+    scale = tuple(
+        float(np.ptp(values)) or abs(origin) or 1.0
+        for values, origin in ((leadership, status_quo.leadership), (reps, status_quo.reps))
+    )
+    return Bargaining(working, demand, levers, status_quo, rep_utility, limits, scale)
+
+
+def _optimised(
+    problem: Bargaining,
+    plans: Plans,
+    outcomes: Outcomes,
+    rules: tuple[str, ...],
+    weight: float,
+    seed: int,
+) -> tuple[Plans, Outcomes]:
+    """The candidates with the optimisers' plans added after them."""
+    pool = scored(problem, problem.unit_of(lever_matrix(plans)), outcomes)
+    found = None
+    if "nash" in rules:  # a full search: the frontier first, then every deal
+        found = frontier_search(problem, pool, seed)
+        pool = pool.joined(found)
+    # A new weight only moves the weighted deal along the frontier the pool already holds.
+    step = 0.05 if "nash" in rules else 0.02
+    deals = optimise_deals(problem, pool, rules=rules, weight=weight, seed=seed, first_step=step)
+    found = deals if found is None else found.joined(deals)
+    # Keep each new plan once, and only if no candidate already has its levers.
+    known = lever_matrix(plans)
+    levers = problem.levers_at(found.unit)
+    _, first = np.unique(np.vstack([known, levers]), axis=0, return_index=True)
+    new = np.sort(first[first >= len(known)]) - len(known)
+    extra = plans_from_levers(problem.working, levers[new])
+    found_outcomes = evaluate(problem.working, extra, problem.demand)
+    return _joined(plans, extra), _joined(outcomes, found_outcomes)
+
+
+def _joined(first: _Batch, second: _Batch) -> _Batch:
+    """Two batches of plans (or of their outcomes) as one, in order."""
+    return type(first)(
+        **{
+            name: np.concatenate([getattr(first, name), getattr(second, name)])
+            for name in first.__dataclass_fields__
+        }
     )
 
 

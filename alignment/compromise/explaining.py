@@ -194,7 +194,12 @@ def deal_scenario(
     scenario = apply_plan(working, result.plans, deal.index)
     moves = lever_moves(baseline if baseline is not None else working, scenario)
     notes = [
-        f"{deal.label} found among {len(result.plans):,} candidate plans.",
+        f"{deal.label}, "
+        + (
+            f"optimised over the negotiable levers ({len(result.plans):,} plans weighed)."
+            if result.sampled_count < len(result.plans)
+            else f"the best of {len(result.plans):,} sampled plans."
+        ),
         f"At the deal: {utilities_text(result.utilities(deal.index), result.rep_utility)}; "
         f"at the status quo: {utilities_text(result.status_quo, result.rep_utility)}.",
         "Moves: " + ("; ".join(m.text for m in moves) if moves else "none") + ".",

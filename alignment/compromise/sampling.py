@@ -11,7 +11,7 @@ from alignment.compromise.bounds import LeverBound, snap
 from alignment.evaluate import Plans
 from alignment.scenario import Scenario
 
-DEFAULT_CANDIDATES = 20_000
+DEFAULT_CANDIDATES = 4_000
 # Sampling a few more than asked leaves room to drop duplicate plans and still reach the count.
 _OVERSAMPLE = 1.03
 
