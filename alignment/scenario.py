@@ -23,7 +23,7 @@ from __future__ import annotations
 import unicodedata
 from typing import Annotated, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, StringConstraints, model_validator
 
 from alignment.scenario_fields import (
     Fraction,
@@ -47,6 +47,12 @@ class Metadata(Frozen):
     role: Role = Field("facilitator", description="The party whose proposal this scenario is.")
     description: LongText = Field("", description="The story this scenario tells.")
     notes: LongText = Field("", description="Anything else: sources, assumptions, caveats.")
+    currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] = Field(
+        "USD", description="ISO 4217 code of the currency every amount is in, e.g. USD, EUR."
+    )
+    period: Literal["year", "quarter", "month"] = Field(
+        "year", description="The period every flow (units, money, hours) is counted over."
+    )
 
 
 class Segment(Frozen):

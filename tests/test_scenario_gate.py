@@ -580,7 +580,7 @@ def test_every_text_field_refuses_control_and_direction_characters_naming_field_
     named = [p for p in refused.value.problems if p.startswith(path)]
     assert named, refused.value.problems
     code = f"U+{ord(character):04X}"
-    if place[-1] in ("id", "segment", KEY):  # ids are lower-case ASCII: the pattern refuses it
+    if place[-1] in ("id", "segment", "currency", KEY):  # codes: the pattern refuses it
         assert "should match pattern" in named[0]
     else:
         assert f"{code}" in named[0] and "at position 5; remove it" in named[0]
