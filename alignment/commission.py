@@ -71,43 +71,53 @@ def team_payout(
     quota_basis : team revenue or gross margin, whichever the quota is on, ``(plans,)``, money.
     attainment_spread : σ of log attainment across reps, > 0.
     """
-    sigma = attainment_spread
     attainment = np.maximum(quota_basis, 0.0) / (reps * quota_per_rep)
     plain_mean = np.maximum(plain_commission / reps, 0.0)
-    moments = _LogNormal(sigma)
-    with np.errstate(divide="ignore"):
-        # Below 1e-100 attainment nobody reaches quota; 1/A would overflow what follows.
-        quota_point = np.where(attainment > 1e-100, 1.0 / np.maximum(attainment, 1e-100), np.inf)
+    moments = _LogNormal(attainment_spread)
     extra = accelerator - 1.0
-    if cap is None:
-        cap_point = np.full_like(attainment, np.inf)
-    else:
-        with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore"):
+        # Below 1e-100 attainment nobody reaches quota; 1/A would overflow what follows.
+        reaches = attainment > 1e-100
+        quota_point = np.where(reaches, 1.0 / np.maximum(attainment, 1e-100), np.inf)
+        finite_q = np.where(reaches, quota_point, 0.0)
+        share_q, volume_q, inverse_q = moments.below(-np.log(attainment))
+        if cap is None:
+            # No cap: the plain stretch ends at quota, the accelerated one never ends.
+            share_low, volume_low = share_q, volume_q
+            reached = 1.0 - share_q
+            accelerated = 1.0 - volume_q
+            inverse = moments.inverse_total - inverse_q
+            cap_share = None
+        else:
             below = cap / plain_mean  # the cap reached before quota
-            above = (cap / plain_mean + extra * quota_point) / accelerator
+            above = (below + extra * quota_point) / accelerator
             reached_before_quota = plain_mean * quota_point >= cap  # 0 × ∞ where nothing paid
-        cap_point = np.where(plain_mean > 0, np.where(reached_before_quota, below, above), np.inf)
-    low_end = np.minimum(quota_point, cap_point)  # end of the plain-rate stretch
-    high_end = np.maximum(cap_point, quota_point)  # end of the accelerated stretch
-    accelerated = moments.volume(high_end) - moments.volume(quota_point)
-    reached = moments.share(high_end) - moments.share(quota_point)
-    inverse = moments.inverse(high_end) - moments.inverse(quota_point)
-    finite_q = np.where(np.isfinite(quota_point), quota_point, 0.0)
+            cap_point = np.where(
+                plain_mean > 0, np.where(reached_before_quota, below, above), np.inf
+            )
+            cap_share, cap_volume, cap_inverse = moments.below(np.log(cap_point))
+            cap_first = cap_point < quota_point
+            # The plain stretch ends at the first of quota and cap, the accelerated at the last.
+            share_low = np.where(cap_first, cap_share, share_q)
+            volume_low = np.where(cap_first, cap_volume, volume_q)
+            reached = np.where(cap_first, 0.0, cap_share - share_q)
+            accelerated = np.where(cap_first, 0.0, cap_volume - volume_q)
+            inverse = np.where(cap_first, 0.0, cap_inverse - inverse_q)
     variable_pay = plain_mean * (
-        moments.volume(low_end) + accelerator * accelerated - extra * finite_q * reached
+        volume_low + accelerator * accelerated - extra * finite_q * reached
     )
-    if cap is not None:
-        variable_pay = variable_pay + cap * (1.0 - moments.share(cap_point))
+    if cap_share is not None:
+        variable_pay = variable_pay + cap * (1.0 - cap_share)
     # Per rep below quota ∂pay/∂C = 1; above it 1 + (acc − 1)(1 − q/r), and
     # ∂pay/∂a = (acc − 1) p̄ q² / r; both 0 once the cap binds.
-    multiplier = moments.share(low_end) + accelerator * reached - extra * finite_q * inverse
+    multiplier = share_low + accelerator * reached - extra * finite_q * inverse
     slope = extra * plain_mean * finite_q**2 * inverse
     factor = np.divide(
         variable_pay, plain_mean, out=np.ones_like(variable_pay), where=plain_mean > 1e-12
     )
     return Payout(
         expected_attainment=attainment,
-        share_at_quota=1.0 - moments.share(quota_point),
+        share_at_quota=1.0 - share_q,
         variable_pay_per_rep=variable_pay,
         payout_factor=factor,
         commission_multiplier=multiplier,
@@ -121,20 +131,9 @@ class _LogNormal:
     def __init__(self, sigma: float) -> None:
         self.sigma = sigma
         self.mu = -0.5 * sigma**2
+        self.inverse_total = float(np.exp(sigma**2))  # E[r⁻¹]
 
-    def _z(self, x: np.ndarray, shift: float) -> np.ndarray:
-        with np.errstate(divide="ignore"):
-            log_x = np.log(np.maximum(x, 0.0))
-        return (log_x - self.mu - shift) / self.sigma
-
-    def share(self, x: np.ndarray) -> np.ndarray:
-        """``P(r ≤ x)``."""
-        return ndtr(self._z(x, 0.0))
-
-    def volume(self, x: np.ndarray) -> np.ndarray:
-        """``E[r 1{r ≤ x}]``."""
-        return ndtr(self._z(x, self.sigma**2))
-
-    def inverse(self, x: np.ndarray) -> np.ndarray:
-        """``E[r⁻¹ 1{r ≤ x}]``."""
-        return np.exp(-self.mu + 0.5 * self.sigma**2) * ndtr(self._z(x, -(self.sigma**2)))
+    def below(self, log_x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``P(r ≤ x)``, ``E[r 1{r ≤ x}]`` and ``E[r⁻¹ 1{r ≤ x}]`` from ``ln x``."""
+        z = (log_x - self.mu) / self.sigma
+        return ndtr(z), ndtr(z - self.sigma), self.inverse_total * ndtr(z + self.sigma)

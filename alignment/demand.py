@@ -6,15 +6,15 @@ today's shares exactly. A product keeps some demand with no selling hours at all
 ``γ ln((e + φ ē) / ((1 + φ) ē))`` with ``φ`` solved from the fraction ``u0`` of today's units
 that would still sell with no hours.
 
-Arrays are shaped ``(plans, products)``; per-product constants are shaped ``(products,)``.
+Arrays are shaped ``(plans, products)``; per-product constants are shaped ``(products,)`` (or
+``(plans, products)`` where each plan has its own market, as parameter draws do).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
-from scipy.optimize import brentq
 
 from alignment.scenario import Scenario
 
@@ -22,11 +22,18 @@ from alignment.scenario import Scenario
 EFFORT_FLOOR = 1e-9
 # Unassisted demand so large that hours barely matter: φ beyond this changes nothing visible.
 MAX_UNASSISTED_HOURS = 1e6
+# Halvings of the bracket on ln φ, [−700, ln 10⁶]: 60 take it below 10⁻¹⁵.
+BISECTION_STEPS = 60
 
 
 @dataclass(frozen=True)
 class Demand:
-    """Logit coefficients calibrated so the reference point reproduces reference shares exactly."""
+    """Logit coefficients calibrated so the reference point reproduces reference shares exactly.
+
+    ``alpha``, ``beta``, ``gamma``, ``delta`` and ``unassisted_hours`` are ``(products,)``, shared
+    by every plan, or ``(plans, products)`` with one row per plan (parameter draws, see
+    :func:`calibrate_responses` and :mod:`alignment.draws`); everything else is per product.
+    """
 
     alpha: np.ndarray
     beta: np.ndarray  # per unit of price
@@ -43,8 +50,28 @@ class Demand:
     segment_index: np.ndarray  # (products,) position of each product's segment
     segment_members: tuple[np.ndarray, ...]  # per segment, the positions of its products
     # Rep motivation at which reps put in today's hours (the status quo's); set by
-    # :func:`alignment.evaluate.calibrated`.
-    reference_motivation: float | None = None
+    # :func:`alignment.evaluate.calibrated`. One number, or one per plan.
+    reference_motivation: float | np.ndarray | None = None
+    # The team's habit and effort response ζ per plan (parameter draws); None: the scenario's.
+    habit: np.ndarray | None = None
+    effort_response: np.ndarray | None = None
+
+    def take(self, index: np.ndarray) -> Demand:
+        """The demand of the plans at ``index`` where it differs per plan (parameter draws);
+        itself where every plan shares it."""
+        per_plan = {
+            name: value[index]
+            for name in PER_PLAN_FIELDS
+            for value in (getattr(self, name),)
+            if isinstance(value, np.ndarray) and value.ndim == (2 if name in PER_PRODUCT else 1)
+        }
+        return replace(self, **per_plan) if per_plan else self
+
+
+# Fields that may carry a leading plan axis: per-product coefficients ``(plans, products)``,
+# the team's behaviour ``(plans,)``.
+PER_PRODUCT = ("alpha", "beta", "gamma", "delta", "unassisted_hours")
+PER_PLAN_FIELDS = (*PER_PRODUCT, "reference_motivation", "habit", "effort_response")
 
 
 def calibrate(scenario: Scenario) -> Demand:
@@ -53,6 +80,27 @@ def calibrate(scenario: Scenario) -> Demand:
     ``β = η / (p̄ (1 − s̄))``, ``γ = ε (1 + φ) / (1 − s̄)``, ``δ = ε_m / (1 − s̄)``,
     ``α = ln(s̄ / s̄₀) + β p̄``; ``φ`` from :func:`unassisted_ratio`.
     """
+    products = scenario.products
+    return calibrate_responses(
+        scenario,
+        price_elasticity=np.array([p.price_elasticity for p in products]),
+        effort_elasticity=np.array([p.effort_elasticity for p in products]),
+        lead_gen_elasticity=np.array([p.lead_gen_elasticity for p in products]),
+        unassisted_share=np.array([p.unassisted_share for p in products]),
+    )
+
+
+def calibrate_responses(
+    scenario: Scenario,
+    *,
+    price_elasticity: np.ndarray,
+    effort_elasticity: np.ndarray,
+    lead_gen_elasticity: np.ndarray,
+    unassisted_share: np.ndarray,
+) -> Demand:
+    """:func:`calibrate` with the market's responses given: ``(products,)`` for one market, or
+    ``(draws, products)`` for one calibration per draw of the uncertain inputs (MODEL.md §10),
+    giving a demand whose coefficients carry the draws as their leading axis."""
     products = scenario.products
     segment_index = {s.id: k for k, s in enumerate(scenario.segments)}
     membership = np.zeros((len(products), len(scenario.segments)))
@@ -63,19 +111,11 @@ def calibrate(scenario: Scenario) -> Demand:
 
     reference_price = np.array([p.reference_price for p in products])
     reference_share = np.array([p.reference_share for p in products])
-    effort_elasticity = np.array([p.effort_elasticity for p in products])
     outside_share = 1.0 - reference_share @ same_segment
-    phi = np.array(
-        [
-            unassisted_ratio(p.unassisted_share, p.reference_share, p.effort_elasticity)
-            for p in products
-        ]
-    )
-    beta = np.array([p.price_elasticity for p in products]) / (
-        reference_price * (1.0 - reference_share)
-    )
+    phi = unassisted_ratios(unassisted_share, reference_share, effort_elasticity)
+    beta = price_elasticity / (reference_price * (1.0 - reference_share))
     gamma = effort_elasticity * (1.0 + phi) / (1.0 - reference_share)
-    delta = np.array([p.lead_gen_elasticity for p in products]) / (1.0 - reference_share)
+    delta = lead_gen_elasticity / (1.0 - reference_share)
     alpha = np.log(reference_share / outside_share) + beta * reference_price
     reference_hours = np.array([p.reference_hours for p in products])
     return Demand(
@@ -97,36 +137,54 @@ def calibrate(scenario: Scenario) -> Demand:
 
 
 def unassisted_ratio(unassisted_share: float, reference_share: float, elasticity: float) -> float:
+    """``φ`` for one product: :func:`unassisted_ratios` of one value."""
+    return float(
+        unassisted_ratios(
+            np.array([unassisted_share]), np.array([reference_share]), np.array([elasticity])
+        )[0]
+    )
+
+
+def unassisted_ratios(
+    unassisted_share: np.ndarray, reference_share: np.ndarray, elasticity: np.ndarray
+) -> np.ndarray:
     """``φ``: unassisted demand in multiples of today's hours, from ``u0`` (MODEL.md §1).
 
     With no selling hours the utility falls by ``γ ln(φ / (1 + φ))``; keeping ``u0`` of today's
     units takes a fall of ``L = ln(u0 (1 − s̄) / (1 − u0 s̄))``. With ``γ = ε (1 + φ) / (1 − s̄)``
     that is one equation in ``φ``, ``(1 + φ) ln(φ / (1 + φ)) = L (1 − s̄) / ε``, whose left side
-    rises from −∞ (φ = 0) towards −1 (φ → ∞). ``u0 = 0`` gives ``φ = 0``. ``φ`` is held at or
-    below ``(1 − s̄)/ε − 1``, where ``γ = 1``: beyond it share would be convex in hours (see
-    :func:`alignment.scenario.unassisted_share_bound`).
+    rises from −∞ (φ = 0) towards −1 (φ → ∞), solved for every value at once by bisection on
+    ``ln φ`` (down to −700 for a tiny hours elasticity). ``u0 = 0`` gives ``φ = 0``. ``φ`` is
+    held at or below ``(1 − s̄)/ε − 1``, where ``γ = 1``: beyond it share would be convex in
+    hours (see :func:`alignment.scenario.unassisted_share_bound`). Arrays broadcast together.
     """
-    if unassisted_share <= 0.0:
-        return 0.0
+    u0, share, epsilon = np.broadcast_arrays(
+        np.asarray(unassisted_share, dtype=float), np.asarray(reference_share, dtype=float),
+        np.asarray(elasticity, dtype=float),
+    )  # fmt: skip
+    some = u0 > 0.0
+    u0 = np.where(some, u0, 0.5)  # placeholders where u0 = 0: their φ is 0
     # Share stays concave in hours while γ = ε (1 + φ) / (1 − s̄) ≤ 1: a larger u0 is held there.
-    concave_limit = max((1.0 - reference_share) / elasticity - 1.0, 0.0)
-    fall = np.log(
-        unassisted_share * (1.0 - reference_share) / (1.0 - unassisted_share * reference_share)
-    )
-    goal = fall * (1.0 - reference_share) / elasticity
+    concave_limit = np.maximum((1.0 - share) / epsilon - 1.0, 0.0)
+    fall = np.log(u0 * (1.0 - share) / (1.0 - u0 * share))
+    goal = fall * (1.0 - share) / epsilon
 
-    def gap(log_phi: float) -> float:
+    def gap(log_phi: np.ndarray) -> np.ndarray:
         phi = np.exp(log_phi)
         return (1.0 + phi) * (log_phi - np.log1p(phi)) - goal
 
-    # A small hours elasticity needs a tiny φ (ln φ ≈ the goal): search down to where exp()
-    # still gives a positive number.
-    low, high = -700.0, np.log(MAX_UNASSISTED_HOURS)
-    if gap(high) <= 0.0:
-        return min(MAX_UNASSISTED_HOURS, concave_limit)
-    if gap(low) >= 0.0:
-        return float(np.exp(low))
-    return min(float(np.exp(brentq(gap, low, high, xtol=1e-12))), concave_limit)
+    low = np.full(goal.shape, -700.0)
+    high = np.full(goal.shape, np.log(MAX_UNASSISTED_HOURS))
+    above_all = gap(high) <= 0.0  # even the largest φ keeps less: take the largest
+    below_all = gap(low) >= 0.0
+    for _ in range(BISECTION_STEPS):
+        middle = 0.5 * (low + high)
+        rising = gap(middle) < 0.0
+        low = np.where(rising, middle, low)
+        high = np.where(rising, high, middle)
+    root = np.exp(0.5 * (low + high))
+    phi = np.where(above_all, MAX_UNASSISTED_HOURS, np.where(below_all, np.exp(-700.0), root))
+    return np.where(some, np.minimum(phi, concave_limit), 0.0)
 
 
 def segment_sums(values: np.ndarray, same_segment: np.ndarray) -> np.ndarray:

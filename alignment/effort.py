@@ -18,6 +18,12 @@ POWER_STEPS = 60
 PLAIN_DAMPING = 0.85
 # The power step's exponent 1 / (1 − γ(1 − 2s)) grows without bound as γ(1 − 2s) nears 1.
 MAX_STEP_EXPONENT = 3.0
+# Steps that shrink by a ratio below MAX_STEADY_RATIO, changing by less than
+# STEADY_RATIO_CHANGE from one step to the next, jump to their limit after EXTRAPOLATE_AFTER
+# steps (see :func:`fading`).
+EXTRAPOLATE_AFTER = 10
+MAX_STEADY_RATIO = 0.9
+STEADY_RATIO_CHANGE = 0.02
 
 
 @dataclass(frozen=True)
@@ -64,7 +70,7 @@ def allocate_hours(
     """Maximise ``Σ v_i u_i(e)`` subject to ``Σ e_i = H``, ``e ≥ 0``, for every plan at once.
 
     The fixed point ``e = H w⁺ / Σ w⁺`` of :func:`hour_weights`, reached from ``start`` (default
-    today's mix) by power steps ``e ← e + θ (e' − e)`` (see :func:`_power_step`); plans not
+    today's mix) by power steps ``e ← e + θ (e' − e)`` (see :func:`power_step`); plans not
     settled after ``POWER_STEPS`` continue with plain steps ``e ← e + 0.85 (H w⁺ / Σ w⁺ − e)``.
     A plan stops once no product's hours move by more than ``tolerance × H`` in one step, so its
     answer does not depend on the other plans in the batch. Where a plan has not settled after
@@ -88,8 +94,8 @@ def allocate_hours(
     batch = _Batch.start(demand, value_per_unit, price, lead_gen, productivity, budget)
     # exp() overflows above ~709; clip utilities only when some plan could get there.
     most_hours = float(budget.max()) * max(1.0, 2.0 * damping) * float(np.max(productivity))
-    most = np.log(most_hours + demand.unassisted_hours)[:, np.newaxis]
-    clip = bool((batch.fixed + demand.gamma[:, np.newaxis] * most).max() > 700.0)
+    most = np.log(most_hours + batch.unassisted)
+    clip = bool((batch.fixed + batch.gamma * most).max() > 700.0)
     if start is None:
         mix = demand.reference_hours / demand.reference_hours.sum()
         hours = mix[:, np.newaxis] * budget[np.newaxis, :]
@@ -100,7 +106,7 @@ def allocate_hours(
     result = np.empty((products, plans))
     converged = np.zeros(plans, dtype=bool)
     done = np.zeros(plans, dtype=bool)  # settled plans still in the working arrays
-    weight_scale = (demand.gamma * demand.segment_size)[:, np.newaxis]
+    last_size, last_ratio = np.full(plans, np.inf), np.zeros(plans)
     iteration = 0
     while iteration < max_iterations and batch.active.size:
         iteration += 1
@@ -111,16 +117,17 @@ def allocate_hours(
         np.copyto(best_value, current_value, where=improved)
         best_hours = hours if improved.all() else np.where(improved, hours, best_hours)
 
-        weights = batch.value - segment_totals(demand, value_share)
-        weights *= share
-        weights *= weight_scale
-        weights *= assisted
-        np.maximum(weights, 0.0, out=weights)
+        weights = gain_weights(
+            demand, batch.value, value_share, share, assisted, batch.weight_scale
+        )
         total_weight = weights.sum(axis=0)
         has_gain = total_weight > 0
         if iteration <= POWER_STEPS:
             theta = damping
-            step = _power_step(demand, batch, hours, share, assisted, weights, total_weight)
+            step = power_step(
+                batch.gamma, batch.budget, batch.floor_hours, hours, share, assisted, weights,
+                total_weight,
+            )  # fmt: skip
         else:
             # The few plans power steps have not settled finish with plain damped steps.
             theta = PLAIN_DAMPING
@@ -129,9 +136,20 @@ def allocate_hours(
                 step = (weights / total_weight) * batch.budget - hours
         if not has_gain.all():
             step[:, ~has_gain] = 0.0  # no product gains from an hour: stay put
-        settled = np.abs(step).max(axis=0) < tolerance * batch.budget / theta
-        step *= theta
-        hours = hours + step  # a new array: best_hours may still hold the old one
+        size = np.abs(step).max(axis=0)
+        settled = size < tolerance * batch.budget / theta
+        steady = np.zeros(0, dtype=bool)
+        if iteration > EXTRAPOLATE_AFTER:
+            steady, last_ratio = fading(size, last_size, last_ratio)
+        last_size = size
+        if steady.any():
+            step *= np.where(steady, theta / (1.0 - np.where(steady, last_ratio, 0.0)), theta)
+            hours = np.maximum(hours + step, 0.0)
+            hours *= batch.budget / hours.sum(axis=0)
+            last_ratio = np.where(steady, 0.0, last_ratio)
+        else:
+            step *= theta
+            hours = hours + step  # a new array: best_hours may still hold the old one
         newly = settled & ~done
         if newly.any():
             result[:, batch.active[newly]] = hours[:, newly]
@@ -143,6 +161,7 @@ def allocate_hours(
                 batch = batch.take(keep)
                 hours, best_hours = hours[:, keep], best_hours[:, keep]
                 best_value, done = best_value[keep], done[keep]
+                last_size, last_ratio = last_size[keep], last_ratio[keep]
     pending = ~done
     if batch.active.size and pending.any():
         share, _ = batch.shares(demand, hours, clip=True)
@@ -157,9 +176,42 @@ def allocate_hours(
     )
 
 
-def _power_step(
+def fading(
+    size: np.ndarray, last_size: np.ndarray, last_ratio: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Plans whose steps shrink by a steady ratio ``r`` from one step to the next, and ``r``.
+
+    Where a product's hours fade towards a corner at 0 the power step (its exponent capped)
+    closes a fixed share of the gap each step; a step ``Δ/(1 − r)`` jumps to the limit of the
+    geometric series instead (Aitken's extrapolation, on the step size).
+    """
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = size / last_size  # NaN where both are 0: not steady
+    steady = (np.abs(ratio - last_ratio) < STEADY_RATIO_CHANGE) & (ratio < MAX_STEADY_RATIO)
+    return steady, ratio
+
+
+def gain_weights(
     demand: Demand,
-    batch: _Batch,
+    value: np.ndarray,
+    value_share: np.ndarray,
+    share: np.ndarray,
+    assisted: np.ndarray,
+    weight_scale: np.ndarray,
+) -> np.ndarray:
+    """:func:`hour_weights` floored at 0, ``(products, plans)``; ``value_share`` is ``v s`` and
+    ``weight_scale`` is ``γ M``."""
+    weights = value - segment_totals(demand, value_share)
+    weights *= share
+    weights *= weight_scale
+    weights *= assisted
+    return np.maximum(weights, 0.0, out=weights)
+
+
+def power_step(
+    gamma: np.ndarray,
+    team_hours: np.ndarray,
+    floor_hours: np.ndarray,
     hours: np.ndarray,
     share: np.ndarray,
     assisted: np.ndarray,
@@ -174,37 +226,52 @@ def _power_step(
     over the segment's mean value falls as ``γ f s``), so the plain iteration closes only
     ``1 − ρ`` of the gap in logs each step, overshooting when ``ρ < 0``. Raising the step to
     ``κ = 1 / (1 − ρ)`` closes the own-hours part of the gap at once; both iterations have the
-    same fixed points.
+    same fixed points. ``gamma`` is ``(products, 1)`` or ``(products, plans)``, ``team_hours``
+    ``(plans,)``.
     """
-    team_hours = batch.budget[np.newaxis, :]
-    log_hours = np.log(np.maximum(hours, batch.floor_hours))
+    log_hours = np.log(np.maximum(hours, floor_hours))
     # Plans where no hour gains anything give NaN here; the caller keeps their hours.
     with np.errstate(divide="ignore", invalid="ignore"):
         log_target = np.log(weights)  # −inf where an hour gains nothing: those go to 0
-        log_target += np.log(team_hours) - np.log(total_weight)[np.newaxis, :]
-    gamma = demand.gamma[:, np.newaxis]
+        log_target += np.log(team_hours / total_weight)
     # 1 − ρ = f (1 − γ (1 − 2s))
     kappa = share * (2.0 * gamma)
     np.subtract(gamma, kappa, out=kappa)
     np.subtract(1.0, kappa, out=kappa)
     kappa *= assisted
     np.maximum(kappa, 1.0 / MAX_STEP_EXPONENT, out=kappa)
-    np.divide(1.0, kappa, out=kappa)
     log_target -= log_hours
-    log_target *= kappa
+    log_target /= kappa
     log_target += log_hours
     # Normalise in logs so large exponents cannot overflow.
     with np.errstate(invalid="ignore"):
         log_target -= log_target.max(axis=0)
-    proposal = np.exp(log_target, out=log_target)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        proposal *= team_hours / proposal.sum(axis=0)
+        proposal = np.exp(log_target, out=log_target)
+        total = proposal.sum(axis=0)
+        total /= team_hours
+        proposal /= total
     return np.subtract(proposal, hours, out=proposal)
+
+
+def plan_columns(values: np.ndarray) -> np.ndarray:
+    """A per-product constant as a column ``(products, 1)``, or per-plan values ``(plans,
+    products)`` as ``(products, plans)``: the allocator's layout."""
+    return values[:, np.newaxis] if values.ndim == 1 else np.ascontiguousarray(values.T)
+
+
+def take_columns(values: np.ndarray, keep: np.ndarray, plans: int) -> np.ndarray:
+    """The plans ``keep`` of a ``(products, plans)`` array; a shared ``(products, 1)`` column
+    stays as it is."""
+    return values[..., keep] if values.shape[-1] == plans else values
 
 
 @dataclass(frozen=True)
 class _Batch:
-    """Per-plan constants of the allocation, ``(products, plans)``, for the plans still working."""
+    """Per-plan constants of the allocation, ``(products, plans)``, for the plans still working.
+
+    Demand's per-product arrays are ``(products, 1)`` columns shared by every plan, or
+    ``(products, plans)`` where the demand gives each plan its own (parameter draws).
+    """
 
     active: np.ndarray  # (plans,) index of each column in the caller's batch
     value: np.ndarray  # value per unit
@@ -212,6 +279,9 @@ class _Batch:
     productivity: np.ndarray  # (1, plans) effective hours per selling hour
     floor_hours: np.ndarray  # (products, 1) fewest selling hours counted, so logs stay finite
     budget: np.ndarray  # (plans,) team selling hours H
+    gamma: np.ndarray  # hours coefficient γ
+    unassisted: np.ndarray  # unassisted demand φ ē, hours
+    weight_scale: np.ndarray  # γ M
 
     @classmethod
     def start(
@@ -228,8 +298,9 @@ class _Batch:
             demand, price, np.broadcast_to(demand.reference_hours, shape), lead_gen
         )
         productivity = np.broadcast_to(np.asarray(productivity, dtype=float), shape[:1])
-        today = (demand.reference_hours + demand.unassisted_hours)[:, np.newaxis]
-        gamma = demand.gamma[:, np.newaxis]
+        gamma = plan_columns(demand.gamma)
+        unassisted = plan_columns(demand.unassisted_hours)
+        today = demand.reference_hours[:, np.newaxis] + unassisted
         fixed = np.broadcast_to(at_reference, shape).T - gamma * np.log(today)
         return cls(
             active=np.arange(shape[0]),
@@ -238,6 +309,9 @@ class _Batch:
             productivity=np.ascontiguousarray(productivity[np.newaxis, :]),
             floor_hours=(EFFORT_FLOOR * demand.reference_hours)[:, np.newaxis],
             budget=budget,
+            gamma=gamma,
+            unassisted=unassisted,
+            weight_scale=gamma * demand.segment_size[:, np.newaxis],
         )
 
     def shares(
@@ -246,10 +320,10 @@ class _Batch:
         """Shares at ``hours`` selling hours, and each product's assisted fraction ``f``."""
         effective = np.maximum(hours, self.floor_hours)
         effective *= self.productivity
-        assisted_hours = effective + demand.unassisted_hours[:, np.newaxis]
+        assisted_hours = effective + self.unassisted
         assisted = np.divide(effective, assisted_hours)
         utility = np.log(assisted_hours, out=assisted_hours)
-        utility *= demand.gamma[:, np.newaxis]
+        utility *= self.gamma
         utility += self.fixed
         if clip:
             np.minimum(utility, 700.0, out=utility)
@@ -259,6 +333,7 @@ class _Batch:
         return np.divide(attraction, denominator, out=attraction), assisted
 
     def take(self, keep: np.ndarray) -> _Batch:
+        plans = self.active.shape[0]
         return _Batch(
             active=self.active[keep],
             value=self.value[:, keep],
@@ -266,4 +341,7 @@ class _Batch:
             productivity=self.productivity[:, keep],
             floor_hours=self.floor_hours,
             budget=self.budget[keep],
+            gamma=take_columns(self.gamma, keep, plans),
+            unassisted=take_columns(self.unassisted, keep, plans),
+            weight_scale=take_columns(self.weight_scale, keep, plans),
         )

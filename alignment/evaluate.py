@@ -12,23 +12,12 @@ import numpy as np
 
 from alignment.commission import Payout, commission_per_unit, team_payout
 from alignment.demand import EFFORT_FLOOR, Demand, calibrate, logit_shares, utility
-from alignment.effort import Allocation, allocate_hours
-from alignment.goals import leadership_value, leadership_value_per_unit, role_conflict
+from alignment.effort import Allocation, allocate_hours, plan_columns
+from alignment.goals import leadership_value, leadership_value_per_unit
 from alignment.marketing import content_reach, marketing_roi, selling_productivity
-from alignment.motivation import Motivation, rep_motivation
+from alignment.motivation import Motivation
 from alignment.scenario import Scenario
-
-# The effort level and the expected marginal pay are solved together by damped steps from
-# today's hours and plain pay; each step's allocation starts from the last one, so later steps
-# cost a few allocator iterations each.
-OUTER_STEPS = 40
-OUTER_DAMPING = 0.5
-OUTER_TOLERANCE = 1e-5
-CONFLICT_ROUNDS = 8
-STEP_TOLERANCE = 1e-6
-CONFLICT_REFRESH_STEP = 2
-# A conflict that moves the hours by less than this share of today's is left as it is.
-CONFLICT_TOLERANCE = 2e-5
+from alignment.solver import Columns, HoursSolver
 
 
 @dataclass(frozen=True)
@@ -194,6 +183,7 @@ class _Market:
     def __init__(self, scenario: Scenario, plans: Plans, demand: Demand) -> None:
         self.scenario, self.plans, self.demand = scenario, plans, demand
         team, plan = scenario.sales_team, scenario.commission
+        k = len(plans)
         self.unit_cost = np.array([p.unit_cost for p in scenario.products])
         self.strategic = np.array([p.strategic for p in scenario.products], dtype=float)
         self.strategic_value = np.array(
@@ -202,19 +192,35 @@ class _Market:
         self.strategic_market = _strategic_market(demand, self.strategic)
         self.reference_team_hours = team.reps * team.hours_per_rep
         self.todays_mix = demand.reference_hours / demand.reference_hours.sum()
+        # The team's behaviour: the scenario's, or one value per plan (parameter draws).
+        self.habit = _per_plan(demand.habit, team.habit, k)
+        self.effort_response = _per_plan(demand.effort_response, team.effort_response, k)
         price = plans.price
         self.pay_per_unit = commission_per_unit(
             price, self.unit_cost, plans.revenue_rate[:, None], plans.margin_rate[:, None],
             plans.kicker,
         )  # fmt: skip
-        basis = price if plan.quota.basis == "revenue" else price - self.unit_cost
-        self.quota_per_unit = basis / plan.quota.per_rep
+        self.quota_basis = price if plan.quota.basis == "revenue" else price - self.unit_cost
+        self.quota_per_unit = self.quota_basis / plan.quota.per_rep
         self.reach = content_reach(plans.push_content, scenario.marketing.push_content_scale)
         self.productivity = selling_productivity(
             self.reach, scenario.marketing.push_content_productivity
         )
-        self._fixed_for: np.ndarray | None = None
-        self._fixed = np.empty(0)
+        self._fixed: list[tuple[np.ndarray, np.ndarray]] = []
+
+    def fixed_utility(self, lead_gen: np.ndarray) -> np.ndarray:
+        """The part of the utility that does not depend on hours, ``(plans, products)``:
+        ``α − βp + δ(...) − γ ln((1 + φ) ē)``, kept per lead-generation spend."""
+        demand = self.demand
+        for spend, fixed in self._fixed:
+            if spend is lead_gen:
+                return fixed
+        hours_today = np.broadcast_to(demand.reference_hours, lead_gen.shape)
+        fixed = utility(demand, self.plans.price, hours_today, lead_gen) - (
+            demand.gamma * np.log(demand.reference_hours + demand.unassisted_hours)
+        )
+        self._fixed.append((lead_gen, fixed))
+        return fixed
 
     def shares(
         self, hours: np.ndarray, lead_gen: np.ndarray, productivity: np.ndarray | None = None
@@ -223,16 +229,11 @@ class _Market:
         does not depend on hours (computed once per lead-generation spend)."""
         productivity = self.productivity if productivity is None else productivity
         demand = self.demand
-        if self._fixed_for is not lead_gen:
-            hours_today = np.broadcast_to(demand.reference_hours, lead_gen.shape)
-            self._fixed = utility(demand, self.plans.price, hours_today, lead_gen) - (
-                demand.gamma * np.log(demand.reference_hours + demand.unassisted_hours)
-            )
-            self._fixed_for = lead_gen
+        fixed = self.fixed_utility(lead_gen)
         effective = np.maximum(hours * productivity[:, None], EFFORT_FLOOR * demand.reference_hours)
         value = np.log(effective + demand.unassisted_hours)
         value *= demand.gamma
-        value += self._fixed
+        value += fixed
         return logit_shares(value, demand.same_segment)
 
     def sold(
@@ -252,194 +253,63 @@ class _Market:
         )  # fmt: skip
         return _Sold(hours, share, units, revenue, gross_margin, payout, plain)
 
-    def take(self, index: np.ndarray) -> _Market:
-        """The same market for the plans at ``index`` only."""
-        return _Market(self.scenario, self.plans.take(index), self.demand)
-
-    def step(
-        self, marginal: np.ndarray, team_hours: np.ndarray, start: np.ndarray | None,
-        reference_motivation: float | None, with_motivation: bool,
-        conflict: np.ndarray | None = None, tolerance: float = 1e-7,
-    ) -> _Step:  # fmt: skip
-        """Allocate hours for pay rates ``marginal`` and hours ``team_hours``; what follows.
-
-        ``conflict`` given is used as it is (it moves little between steps and costs several
-        share evaluations to find); otherwise it is worked out for this step's mix.
-        """
-        team = self.scenario.sales_team
-        plans = self.plans
-        if start is not None:
-            if np.isnan(start).any():  # plans with no earlier step start from today's mix
-                today = self.todays_mix[None, :] * team_hours[:, None]
-                start = np.where(np.isnan(start), today, start)
-            start = start * (team_hours / start.sum(axis=-1))[:, None]
-        allocation = allocate_hours(
-            self.demand, marginal, plans.price, plans.lead_gen, team_hours, self.productivity,
-            start=start, tolerance=tolerance,
-        )  # fmt: skip
-        sold = self.sold(self.mix(allocation.hours, team_hours), plans.lead_gen)
-        new_marginal = sold.payout.marginal_pay(self.pay_per_unit, self.quota_per_unit)
-        motivation = None
-        new_hours = team_hours
-        if with_motivation:
-            motivation, conflict = _motivation(
-                self, allocation.hours, sold, new_marginal, plans.lead_gen, conflict
-            )
-            if reference_motivation is not None and team.effort_response > 0:
-                ratio = motivation.score / reference_motivation if reference_motivation > 0 else 1.0
-                new_hours = np.clip(
-                    self.reference_team_hours
-                    * np.power(np.maximum(ratio, 1e-12), team.effort_response),
-                    team.reps * team.hours_floor, team.reps * team.hours_ceiling,
-                )  # fmt: skip
-        return _Step(allocation, sold, new_marginal, new_hours, motivation, conflict)
-
     def mix(self, allocation: np.ndarray, team_hours: np.ndarray) -> np.ndarray:
         """Hours as reps put them: the allocation, held back towards today's mix by habit."""
-        habit = self.scenario.sales_team.habit
+        habit = self.habit[:, None]
         return (1.0 - habit) * allocation + habit * self.todays_mix * team_hours[:, None]
 
-    def new_product_share(self, hours: np.ndarray, lead_gen: np.ndarray) -> np.ndarray:
-        share = self.shares(hours, lead_gen)
-        return (self.demand.segment_size * share * self.strategic).sum(-1) / self.strategic_market
+    def columns(self, reference_motivation: float | np.ndarray | None) -> Columns:
+        """This batch's constants in the solver's ``(products, plans)`` layout."""
+        k = len(self.plans)
+        gamma = plan_columns(self.demand.gamma)
+        return Columns(
+            fixed=np.ascontiguousarray(self.fixed_utility(self.plans.lead_gen).T),
+            gamma=gamma,
+            unassisted=plan_columns(self.demand.unassisted_hours),
+            weight_scale=gamma * self.demand.segment_size[:, None],
+            pay_per_unit=np.ascontiguousarray(self.pay_per_unit.T),
+            quota_per_unit=np.ascontiguousarray(self.quota_per_unit.T),
+            basis_per_unit=np.ascontiguousarray(self.quota_basis.T),
+            productivity=self.productivity,
+            habit=self.habit,
+            effort_response=self.effort_response,
+            reference_motivation=_per_plan(reference_motivation, np.nan, k),
+            pay_scale=np.abs(self.pay_per_unit).max(axis=-1) + 1.0,
+        )
+
+
+def _per_plan(value: float | np.ndarray | None, default: float, plans: int) -> np.ndarray:
+    """One value per plan: ``value`` (one or one per plan), or ``default`` where it is None."""
+    chosen = default if value is None else value
+    return np.array(np.broadcast_to(np.asarray(chosen, dtype=float), (plans,)))
 
 
 def _solve(
-    scenario: Scenario, plans: Plans, demand: Demand, reference_motivation: float | None
+    scenario: Scenario,
+    plans: Plans,
+    demand: Demand,
+    reference_motivation: float | np.ndarray | None,
 ) -> Outcomes:
-    """Hours, pay and motivation solved together; ``reference_motivation`` None holds H at H̄.
-
-    Steps on the expected marginal pay ``π`` and the team's hours ``H``, each plan leaving the
-    loop once both have settled, so a batch pays for its slow plans only on those plans. The
-    role conflict, which moves little from step to step but costs several share evaluations,
-    is held during a round and checked after it; only plans whose hours it still moves go
-    round again.
-    """
+    """Hours, pay and motivation solved together (:mod:`alignment.solver`);
+    ``reference_motivation`` None holds H at H̄."""
     market = _Market(scenario, plans, demand)
-    k = len(plans)
-    hours_respond = reference_motivation is not None and scenario.sales_team.effort_response > 0
-    team_hours = np.full(k, market.reference_team_hours)
-    marginal = market.pay_per_unit.copy()
-    pay_hours = np.zeros_like(marginal)
-    conflict = np.zeros(k)
-    known = np.zeros(k, dtype=bool)  # plans whose conflict has been worked out
-    settled = np.zeros(k, dtype=bool)
-    started = np.zeros(k, dtype=bool)
-    active = np.arange(k)
-    final: _Step | None = None
-    for _ in range(CONFLICT_ROUNDS):
-        todo = active
-        for step in range(OUTER_STEPS):
-            part = market if todo.size == k else market.take(todo)
-            found = part.step(
-                marginal[todo], team_hours[todo],
-                np.where(started[todo][:, None], pay_hours[todo], np.nan), reference_motivation,
-                hours_respond,
-                # Worked out afresh on the third step, when the mix is near its solution.
-                None if step == CONFLICT_REFRESH_STEP else np.where(
-                    known[todo], conflict[todo], np.nan
-                ),
-                # Intermediate mixes need not be exact: the pay rates and hours still move.
-                tolerance=STEP_TOLERANCE,
-            )  # fmt: skip
-            pay_hours[todo] = found.pay_hours
-            started[todo] = True
-            if found.conflict is not None:
-                conflict[todo] = found.conflict
-                known[todo] = True
-            scale = np.abs(part.pay_per_unit).max(axis=-1) + 1.0
-            moved = np.abs(found.team_hours - team_hours[todo])
-            done = (
-                np.abs(found.marginal - marginal[todo]).max(axis=-1) <= OUTER_TOLERANCE * scale
-            ) & (moved <= OUTER_TOLERANCE * part.reference_team_hours)
-            # Full steps first; shorter ones later so plans flipping between two mixes settle.
-            damping = 1.0 if step < OUTER_STEPS // 4 else OUTER_DAMPING
-            marginal[todo] = np.where(
-                done[:, None], found.marginal,
-                marginal[todo] + damping * (found.marginal - marginal[todo]),
-            )  # fmt: skip
-            team_hours[todo] = np.where(
-                done, found.team_hours,
-                team_hours[todo] + damping * (found.team_hours - team_hours[todo]),
-            )  # fmt: skip
-            settled[todo] = done
-            todo = todo[~done]
-            if not todo.size:
-                break
-        if not hours_respond:
-            break
-        # Work the conflict out again at each solution; plans whose hours it moves go again.
-        part = market if active.size == k else market.take(active)
-        check = part.step(
-            marginal[active], team_hours[active], pay_hours[active], reference_motivation, True
-        )
-        assert check.conflict is not None
-        conflict[active] = check.conflict
-        moving = np.abs(check.team_hours - team_hours[active]) > (
-            CONFLICT_TOLERANCE * market.reference_team_hours
-        )
-        if active.size == k and not moving.any():
-            final = check  # already every figure at the solution
-            break
-        active = active[moving]
-        if not active.size:
-            break
-    if final is None:
-        final = market.step(
-            marginal, team_hours, pay_hours, reference_motivation, True,
-            np.where(known, conflict, np.nan),
-        )  # fmt: skip
+    solver = HoursSolver(scenario, demand, market.strategic, market.strategic_market)
+    columns = market.columns(reference_motivation)
+    respond = reference_motivation is not None and bool(np.any(market.effort_response > 0))
+    solution = solver.solve(columns, respond)
+    pay_hours, team_hours = solution.pay_hours, solution.team_hours
+    # Held hours never needed the conflict in the loop: work it out once, at the solution.
+    conflict = solution.conflict if respond else solver.conflict(pay_hours.T, columns)
+    sold = market.sold(market.mix(pay_hours, team_hours), plans.lead_gen)
+    marginal = sold.payout.marginal_pay(market.pay_per_unit, market.quota_per_unit)
+    motivation = solver.motivation(
+        sold.payout.share_at_quota, conflict, (marginal * sold.units).sum(axis=-1),
+        sold.payout.variable_pay_per_rep,
+    )  # fmt: skip
+    allocation = Allocation(pay_hours, solution.settled, solution.iterations)
     return _outcomes(
-        market, final.allocation, final.sold, final.marginal, final.motivation, final.conflict,
-        team_hours, settled,
-    )  # fmt: skip
-
-
-@dataclass(frozen=True)
-class _Step:
-    allocation: Allocation
-    sold: _Sold
-    marginal: np.ndarray
-    team_hours: np.ndarray
-    motivation: Motivation | None
-    conflict: np.ndarray | None
-
-    @property
-    def pay_hours(self) -> np.ndarray:
-        return self.allocation.hours
-
-
-def _motivation(
-    market: _Market, pay_hours: np.ndarray, sold: _Sold, marginal: np.ndarray,
-    lead_gen: np.ndarray, conflict: np.ndarray | None = None,
-) -> tuple[Motivation, np.ndarray]:  # fmt: skip
-    scenario = market.scenario
-    team = scenario.sales_team
-    if conflict is None:
-        conflict = _conflict(market, pay_hours, lead_gen)
-    elif np.isnan(conflict).any():  # plans new to the loop: work theirs out
-        missing = np.isnan(conflict)
-        conflict = conflict.copy()
-        conflict[missing] = _conflict(
-            market.take(np.flatnonzero(missing)), pay_hours[missing], lead_gen[missing]
-        )
-    variable = sold.payout.variable_pay_per_rep * team.reps
-    return rep_motivation(
-        sold.payout.share_at_quota,
-        team.quota_attainment_target,
-        conflict,
-        (marginal * sold.units).sum(axis=-1),
-        variable,
-        team.base_salary + sold.payout.variable_pay_per_rep,
-        team.on_target_earnings,
-    ), conflict
-
-
-def _conflict(market: _Market, pay_hours: np.ndarray, lead_gen: np.ndarray) -> np.ndarray:
-    return role_conflict(
-        lambda hours: market.new_product_share(market.mix(hours, hours.sum(-1)), lead_gen),
-        pay_hours, market.strategic, market.scenario.reps_new_product_target,
-    )  # fmt: skip
+        market, allocation, sold, marginal, motivation, conflict, team_hours, solution.settled
+    )
 
 
 def _outcomes(
@@ -468,7 +338,7 @@ def _outcomes(
         price, market.unit_cost, marginal, market.strategic_value
     )
     two = allocate_hours(
-        demand,
+        demand.take(np.tile(np.arange(k), 2)),
         np.concatenate([value_per_unit, marginal]),
         np.tile(price, (2, 1)),
         np.concatenate([lead_gen, no_leads]),

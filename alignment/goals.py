@@ -18,6 +18,7 @@ GoalStatus = Literal["met", "near", "missed"]
 # Root-finding steps for the role conflict, and the bracket width (a fraction of the hours on
 # other products) below which it stops.
 CONFLICT_STEPS = 30
+NEWTON_STEPS = 40
 CONFLICT_TOLERANCE = 1e-7
 
 
@@ -49,15 +50,26 @@ def role_conflict(
     pay_hours: np.ndarray,
     strategic: np.ndarray,
     target: float,
+    *,
+    share_and_slope: Callable[[np.ndarray, np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
+    | None = None,
+    start: np.ndarray | None = None,
+    steps: int | None = None,
 ) -> np.ndarray:
     """Share of selling time reps must move against their pay to reach the new-product target.
 
     The smallest move from the pay-maximising mix ``pay_hours`` ``(plans, products)`` that
     reaches ``target``: a fraction ``t`` of the hours on other products moves to the strategic
-    ones (in proportion to their hours, or equally if they have none), found by the Illinois
-    method, since the share rises with ``t``. Returns the hours moved over all hours: 0 when pay
-    already gets there, 1 when even all hours on strategic products cannot.
-    ``new_product_share`` maps ``(plans, products)`` hours to the new-product share, ``(plans,)``.
+    ones (in proportion to their hours, or equally if they have none); the share rises with
+    ``t``. Returns the hours moved over all hours: 0 when pay already gets there, 1 when even
+    all hours on strategic products cannot.
+    ``new_product_share`` maps ``(plans, products)`` hours to the new-product share, ``(plans,)``;
+    the root is found by the Illinois method. Given ``share_and_slope``, mapping hours, the
+    direction hours move in as ``t`` rises and the plans' positions in ``pay_hours`` to the
+    share and its derivative in ``t``, it is found
+    by Newton's method instead, from ``start`` (an earlier conflict, e.g. of a nearby mix) or
+    from no conflict: a few steps from a nearby root. ``steps`` caps the Newton steps (an
+    estimate that tracks a moving mix; by default it runs until the root is found).
     """
     if not strategic.any():
         return np.zeros(pay_hours.shape[0])
@@ -71,15 +83,91 @@ def role_conflict(
         strategic_hours > 0, on_strategic / np.where(strategic_hours > 0, strategic_hours, 1.0),
         even,
     )  # fmt: skip
+    direction = split * moved_total[:, None] - others  # d hours / d t; sums to 0
+    per_hour = moved_total / np.where(total > 0, total, 1.0)
 
     def hours_at(fraction: np.ndarray) -> np.ndarray:
-        return pay_hours - others * fraction[:, None] + split * (moved_total * fraction)[:, None]
+        return pay_hours + direction * fraction[:, None]
 
+    if share_and_slope is not None:
+        guess = np.zeros(len(total))
+        if start is not None:
+            # A vanishing share of hours on other products overflows the guess: it is clipped.
+            with np.errstate(over="ignore"):
+                guess = start / np.where(per_hour > 0, per_hour, 1.0)
+
+        def gap(t: np.ndarray, index: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+            hours = pay_hours[index] + direction[index] * t[:, None]
+            share, slope = share_and_slope(hours, direction[index], index)
+            return share - target, slope
+
+        fraction, below_at_one = _newton_root(
+            gap, np.clip(guess, 0.0, 1.0), NEWTON_STEPS if steps is None else steps
+        )
+        return np.where(below_at_one, 1.0, np.clip(fraction * per_hour, 0.0, 1.0))
     now = new_product_share(pay_hours) - target
     at_most = new_product_share(hours_at(np.ones(len(total)))) - target
     fraction = _first_root(lambda t: new_product_share(hours_at(t)) - target, now, at_most)
-    conflict = fraction * moved_total / np.where(total > 0, total, 1.0)
+    conflict = fraction * per_hour
     return np.where(now >= 0, 0.0, np.where(at_most >= 0, np.clip(conflict, 0.0, 1.0), 1.0))
+
+
+def _newton_root(
+    gap: Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]],
+    start: np.ndarray,
+    steps: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Where a rising ``gap(t)`` crosses 0 on [0, 1], per plan, by safeguarded Newton steps.
+
+    ``gap(t, index)`` gives the gap and its slope for the plans at ``index``. Newton steps from
+    ``start`` inside a bracket that shrinks with every evaluation; a step leaving it goes to the
+    bracket's end when that end has not been evaluated (the root may be the end itself), and
+    halves the bracket otherwise. Returns ``t`` (0 where the gap is already ≥ 0 at 0) and
+    whether the gap is still below 0 at 1 (no crossing: the caller's conflict is 1). Plans
+    still moving after ``steps`` get their next Newton iterate.
+    """
+    count = start.shape[0]
+    t = start.copy()
+    low, high = np.zeros(count), np.ones(count)
+    low_known = np.zeros(count, dtype=bool)  # gap(low) < 0 seen
+    high_known = np.zeros(count, dtype=bool)  # gap(high) ≥ 0 seen
+    result = t.copy()
+    below_at_one = np.zeros(count, dtype=bool)
+    active = np.arange(count)
+    for _ in range(steps):
+        here = t[active]
+        value, slope = gap(here, active)
+        below = value < 0
+        low[active] = np.where(below, here, low[active])
+        high[active] = np.where(below, high[active], here)
+        low_known[active] |= below
+        high_known[active] |= ~below
+        lo, hi = low[active], high[active]
+        # A flat or vanishing slope gives an infinite step: the bracket takes over.
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            step = here - value / slope
+        # A step out of the bracket tries the end itself first, then halves the bracket.
+        step = np.where(
+            step <= lo, np.where(low_known[active], 0.5 * (lo + hi), lo),
+            np.where(step >= hi, np.where(high_known[active], 0.5 * (lo + hi), hi), step),
+        )  # fmt: skip
+        step = np.where(np.isfinite(step), step, 0.5 * (lo + hi))
+        at_zero = ~below & (here <= 0.0)  # the target is met with no move at all
+        at_one = below & (here >= 1.0)  # not even every hour reaches it
+        done = (
+            at_zero | at_one | (np.abs(value) <= CONFLICT_TOLERANCE**2)
+            | (np.abs(step - here) <= CONFLICT_TOLERANCE)
+            | ((hi - lo) <= CONFLICT_TOLERANCE)
+        )  # fmt: skip
+        result[active] = np.where(at_zero, 0.0, np.where(done & ~at_one, step, here))
+        result[active] = np.where(np.abs(value) <= CONFLICT_TOLERANCE**2, here, result[active])
+        below_at_one[active] = at_one
+        t[active] = step
+        active = active[~done]
+        if not active.size:
+            break
+    result[active] = t[active]
+    return result, below_at_one
 
 
 def _first_root(

@@ -43,12 +43,15 @@ def rep_motivation(
     rate, clipped to [0, 1]: 1 on a linear plan, more (clipped) with an accelerator, near 0 when
     most reps are at the cap. Valence is expected earnings over on-target earnings, capped at 1.
     """
-    expectancy = np.clip(share_at_quota / attainment_target, 0.0, 1.0) * np.clip(
-        1.0 - goal_conflict, 0.0, 1.0
+    # np.clip costs several times np.minimum(np.maximum()) on the solver's small arrays.
+    expectancy = np.minimum(share_at_quota / attainment_target, 1.0)
+    expectancy *= np.minimum(np.maximum(1.0 - goal_conflict, 0.0), 1.0)
+    paid = variable_pay > 0
+    instrumentality = np.minimum(
+        np.maximum(marginal_pay / np.where(paid, variable_pay, 1.0), 0.0), 1.0
     )
-    paid = np.where(variable_pay > 0, variable_pay, 1.0)
-    instrumentality = np.where(variable_pay > 0, np.clip(marginal_pay / paid, 0.0, 1.0), 0.0)
-    valence = np.clip(expected_earnings / on_target_earnings, 0.0, 1.0)
+    instrumentality *= paid
+    valence = np.minimum(np.maximum(expected_earnings / on_target_earnings, 0.0), 1.0)
     return Motivation(
         expectancy=expectancy,
         instrumentality=instrumentality,

@@ -1,0 +1,456 @@
+"""The reps' mix, their expected marginal pay, the team's hours and the role conflict, solved as
+one fixed point (MODEL.md §3).
+
+The mix ``e`` maximises ``Σ π_i u_i(e)`` at the team's hours ``H``; the expected marginal pay
+``π`` depends on the mix through attainment; ``H = H̄ (M / M̄)^ζ`` depends on the motivation
+``M`` the mix earns, and ``M`` on the role conflict. Each iteration takes *one* power step of
+the allocator (:func:`alignment.effort.power_step`) on ``e`` and then updates ``π`` and ``H``
+from the new mix, so an iteration costs one allocator step, not a whole allocation. The role
+conflict, a root-find of its own, is found once when the hours start to respond, then tracked
+by one Newton step per iteration from its last root, and found afresh (from the tracked
+value, a step or two) whenever a plan looks settled. docs/model.md §3 gives the reasons.
+
+Arrays are ``(products, plans)``, the allocator's layout: with a handful of products and many
+plans, segment sums and per-plan reductions run along the long axis.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+import numpy as np
+
+from alignment.commission import team_payout
+from alignment.demand import EFFORT_FLOOR, Demand, segment_totals
+from alignment.effort import POWER_STEPS, fading, gain_weights, power_step
+from alignment.goals import role_conflict
+from alignment.motivation import Motivation, rep_motivation
+from alignment.scenario import Scenario
+
+# Most plans settle within 60 iterations; a product fading to zero hours can take hundreds.
+MAX_ITERATIONS = 1000
+# Allocator steps that finish a plan's mix once its pay and hours have settled; a plan whose
+# mix needs more carries on in the loop with the others.
+SETTLE_STEPS = 30
+# π and H take full steps at first, shorter ones later, so plans flipping between two mixes
+# settle; the mix takes power steps, then plain damped ones (as the allocator does).
+FULL_STEPS = 30
+DAMPING = 0.5
+PLAIN_DAMPING = 0.85
+# A plan is settled when no product's hours move by more than HOURS_TOLERANCE × H in a step,
+# π by more than PAY_TOLERANCE of its largest pay per unit (plus one) and H by more than
+# PAY_TOLERANCE × H̄; and when working its role conflict out afresh moves H by no more than
+# CONFLICT_TOLERANCE × H̄.
+HOURS_TOLERANCE = 1e-7
+# Within the joint steps the mix need only settle this far: pay and hours still move.
+LOOSE_HOURS_TOLERANCE = 1e-5
+PAY_TOLERANCE = 1e-5
+CONFLICT_TOLERANCE = 2e-5
+# Largest ratio of two successive hours steps extrapolated to their limit, and how little it
+# must change from one step to the next to count as steady.
+MAX_RATIO = 0.8
+STEADY_HOURS_RATIO = 0.1
+EXTRAPOLATE_MIX_TOLERANCE = 1e-5
+# The shortest step on H for a plan whose hours swing back and forth.
+MIN_HOURS_DAMPING = 1.0 / 16.0
+# Dropping settled plans copies every working array, so wait until enough have settled.
+DROP_SHARE = 0.25
+
+
+@dataclass(frozen=True)
+class Columns:
+    """Per-plan constants of the solve: ``(products, plans)``, or ``(products, 1)`` where every
+    plan shares them; team behaviour ``(plans,)``."""
+
+    fixed: np.ndarray  # utility less its hours term: α − βp + δ(...) − γ ln((1 + φ) ē)
+    gamma: np.ndarray
+    unassisted: np.ndarray  # φ ē, hours
+    weight_scale: np.ndarray  # γ M
+    pay_per_unit: np.ndarray  # k
+    quota_per_unit: np.ndarray  # q / Q
+    basis_per_unit: np.ndarray  # what a unit adds to the quota basis
+    productivity: np.ndarray  # (plans,) effective hours per selling hour
+    habit: np.ndarray  # (plans,)
+    effort_response: np.ndarray  # (plans,) ζ
+    reference_motivation: np.ndarray  # (plans,) M̄; NaN where hours are held at H̄
+    pay_scale: np.ndarray  # (plans,) largest |k| + 1
+
+    def take(self, keep: np.ndarray) -> Columns:
+        plans = self.productivity.shape[0]
+        if keep.dtype != bool and keep.shape[0] == plans and keep[-1] == plans - 1:
+            return self  # every plan, in order
+        return Columns(
+            **{
+                f.name: value[..., keep] if value.shape[-1] == plans else value
+                for f in fields(self)
+                for value in (getattr(self, f.name),)
+            }
+        )
+
+
+@dataclass(frozen=True)
+class Solution:
+    pay_hours: np.ndarray  # (plans, products) the mix the plan pays for, before habit
+    team_hours: np.ndarray  # (plans,) H
+    conflict: np.ndarray  # (plans,) role conflict at the mix
+    settled: np.ndarray  # (plans,) bool
+    iterations: int
+
+
+class HoursSolver:
+    """One scenario's constants for the fixed point, read once (no model attribute access in
+    the loop)."""
+
+    def __init__(self, scenario: Scenario, demand: Demand, strategic: np.ndarray,
+                 strategic_market: float) -> None:  # fmt: skip
+        team, plan = scenario.sales_team, scenario.commission
+        self.demand = demand
+        self.reps = team.reps
+        self.quota_per_rep = plan.quota.per_rep
+        self.accelerator, self.cap = plan.accelerator, plan.cap
+        self.spread = team.attainment_spread
+        self.base_salary, self.on_target = team.base_salary, team.on_target_earnings
+        self.attainment_target = team.quota_attainment_target
+        self.reference_team_hours = team.reps * team.hours_per_rep
+        self.fewest_hours = team.reps * team.hours_floor
+        self.most_hours = team.reps * team.hours_ceiling
+        self.target = scenario.reps_new_product_target
+        self.strategic = strategic
+        self.strategic_column = strategic[:, np.newaxis]
+        self.other_column = 1.0 - self.strategic_column
+        self.even = self.strategic_column / max(strategic.sum(), 1.0)
+        self.strategic_market = strategic_market
+        self.size = demand.segment_size[:, np.newaxis]
+        self.strategic_size = self.strategic_column * self.size
+        self.floor = (EFFORT_FLOOR * demand.reference_hours)[:, np.newaxis]
+        self.todays_mix = (demand.reference_hours / demand.reference_hours.sum())[:, np.newaxis]
+
+    # -- what a mix sells and pays ---------------------------------------------------------
+
+    def shares(self, hours: np.ndarray, c: Columns) -> tuple[np.ndarray, np.ndarray]:
+        """Shares at ``hours`` selling hours, and each product's assisted fraction ``f``."""
+        effective = hours * c.productivity
+        np.maximum(effective, self.floor, out=effective)
+        assisted_hours = effective + c.unassisted
+        assisted = np.divide(effective, assisted_hours, out=effective)
+        value = np.log(assisted_hours, out=assisted_hours)
+        value *= c.gamma
+        value += c.fixed
+        np.minimum(value, 700.0, out=value)  # a share of 1 to machine precision
+        attraction = np.exp(value, out=value)
+        total = segment_totals(self.demand, attraction)
+        total += 1.0
+        return np.divide(attraction, total, out=attraction), assisted
+
+    def mix(self, pay_hours: np.ndarray, team_hours: np.ndarray, c: Columns) -> np.ndarray:
+        """Hours as reps put them: the paid-for mix, held back towards today's by habit."""
+        return pay_hours + c.habit * (self.todays_mix * team_hours - pay_hours)
+
+    def motivation(self, payout_share: np.ndarray, conflict: np.ndarray,
+                   marginal_value: np.ndarray, variable: np.ndarray) -> Motivation:  # fmt: skip
+        return rep_motivation(
+            payout_share, self.attainment_target, conflict, marginal_value,
+            variable * self.reps, self.base_salary + variable, self.on_target,
+        )  # fmt: skip
+
+    def effort_hours(self, score: np.ndarray, c: Columns) -> np.ndarray:
+        """``H = H̄ (M / M̄)^ζ`` within the team's range; ``H̄`` where hours are held."""
+        reference = c.reference_motivation
+        ratio = np.where(reference > 0, score / np.where(reference > 0, reference, 1.0), 1.0)
+        hours = self.reference_team_hours * np.maximum(ratio, 1e-12) ** c.effort_response
+        hours = np.minimum(np.maximum(hours, self.fewest_hours), self.most_hours)
+        return np.where(np.isnan(reference), self.reference_team_hours, hours)
+
+    def conflict(self, pay_hours: np.ndarray, c: Columns, start: np.ndarray | None = None,
+                 steps: int | None = None) -> np.ndarray:  # fmt: skip
+        """The role conflict at ``pay_hours`` (:func:`alignment.goals.role_conflict`)."""
+
+        def share_and_slope(
+            hours: np.ndarray, direction: np.ndarray, index: np.ndarray
+        ) -> tuple[np.ndarray, np.ndarray]:
+            return self._new_product_share(hours.T, direction.T, c.take(index))
+
+        return role_conflict(
+            lambda hours: self._new_product_share(hours.T, None, c)[0], pay_hours.T,
+            self.strategic, self.target, share_and_slope=share_and_slope, start=start,
+            steps=steps,
+        )  # fmt: skip
+
+    def _track_conflict(self, hours: np.ndarray, c: Columns, conflict: np.ndarray) -> np.ndarray:
+        """One Newton step of :func:`alignment.goals.role_conflict` from ``conflict``: the same
+        move of hours, for a mix that has moved since the conflict was found."""
+        if not self.strategic.any():
+            return conflict
+        others = hours * self.other_column
+        moved = others.sum(axis=0)
+        on_strategic = hours - others
+        strategic_hours = on_strategic.sum(axis=0)
+        has_hours = strategic_hours > 0
+        split = np.where(
+            has_hours, on_strategic / np.where(has_hours, strategic_hours, 1.0), self.even
+        )
+        direction = split * moved
+        direction -= others
+        per_hour = moved / hours.sum(axis=0)
+        fraction = np.minimum(conflict / np.where(per_hour > 0, per_hour, 1.0), 1.0)
+        share, slope = self._new_product_share(hours + direction * fraction, direction, c)
+        gap = share - self.target
+        with np.errstate(divide="ignore", invalid="ignore"):
+            step = fraction - gap / slope
+        step = np.where(np.isfinite(step), step, fraction)
+        step = np.minimum(np.maximum(step, 0.0), 1.0)
+        unreachable = (fraction >= 1.0) & (gap < 0)
+        return np.where(unreachable, 1.0, step * per_hour)
+
+    def _new_product_share(
+        self, hours: np.ndarray, direction: np.ndarray | None, c: Columns
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """New-product share at ``hours`` (pay mix), and its derivative along ``direction``."""
+        keep = 1.0 - c.habit
+        mix = hours * keep + self.todays_mix * (c.habit * hours.sum(axis=0))
+        effective = mix * c.productivity
+        above_floor = effective > self.floor
+        np.maximum(effective, self.floor, out=effective)
+        assisted_hours = effective + c.unassisted
+        value = np.log(assisted_hours) * c.gamma + c.fixed
+        attraction = np.exp(np.minimum(value, 700.0))
+        share = attraction / (segment_totals(self.demand, attraction) + 1.0)
+        new_product = (self.strategic_size * share).sum(axis=0) / self.strategic_market
+        if direction is None:
+            return new_product, new_product
+        # ∂U/∂v_j = M s_j (str_j − Σ_seg str s); ∂v_j/∂t = γ_j (1 − h) ρ d_j / (ê_j + φ ē_j).
+        moves = c.gamma * (keep * c.productivity) * direction / assisted_hours * above_floor
+        lift = self.strategic_column - segment_totals(self.demand, share * self.strategic_column)
+        slope = (moves * self.size * share * lift).sum(axis=0) / self.strategic_market
+        return new_product, slope
+
+    def _mix_step(
+        self, hours: np.ndarray, share: np.ndarray, assisted: np.ndarray, pay: np.ndarray,
+        team_hours: np.ndarray, c: Columns, iteration: int,
+    ) -> tuple[np.ndarray, float]:  # fmt: skip
+        """One allocator step (:func:`alignment.effort.allocate_hours`) and its damping."""
+        weights = gain_weights(self.demand, pay, pay * share, share, assisted, c.weight_scale)
+        total_weight = weights.sum(axis=0)
+        if iteration <= POWER_STEPS:
+            theta = 1.0
+            step = power_step(
+                c.gamma, team_hours, self.floor, hours, share, assisted, weights, total_weight
+            )
+        else:
+            theta = PLAIN_DAMPING
+            with np.errstate(divide="ignore", invalid="ignore"):
+                step = (weights / total_weight) * team_hours - hours
+        has_gain = total_weight > 0
+        if not has_gain.all():
+            step[:, ~has_gain] = 0.0  # no product gains from an hour: stay put
+        return step, theta
+
+    def _settle_mix(
+        self, hours: np.ndarray, pay: np.ndarray, team_hours: np.ndarray, c: Columns,
+        iteration: int,
+    ) -> tuple[np.ndarray, np.ndarray]:  # fmt: skip
+        """Allocator steps at fixed pay and hours until the mix settles to
+        ``HOURS_TOLERANCE × H``; the mix, and whether it settled."""
+        hours = hours.copy()
+        settled = np.zeros(hours.shape[1], dtype=bool)
+        active = np.arange(hours.shape[1])
+        part = c
+        last = np.full(hours.shape[1], np.inf)  # the last step's size
+        last_ratio = np.zeros(hours.shape[1])
+        for step_number in range(SETTLE_STEPS):
+            work = hours[:, active]
+            share, assisted = self.shares(work, part)
+            budget = team_hours[active]
+            step, theta = self._mix_step(
+                work, share, assisted, pay[:, active], budget, part, iteration + step_number
+            )
+            size = np.abs(step).max(axis=0)
+            moving = size >= HOURS_TOLERANCE * budget / theta
+            steady, ratio = fading(size, last[active], last_ratio[active])
+            if steady.any():
+                step *= np.where(steady, theta / (1.0 - np.where(steady, ratio, 0.0)), theta)
+                work = np.maximum(work + step, 0.0)
+                work *= budget / work.sum(axis=0)
+            else:
+                step *= theta
+                work = work + step
+            hours[:, active] = work
+            last[active], last_ratio[active] = size, np.where(steady, 0.0, ratio)
+            settled[active[~moving]] = True
+            if not moving.any():
+                break
+            if not moving.all():
+                active, part = active[moving], part.take(moving)
+        return hours, settled
+
+    # -- the fixed point -------------------------------------------------------------------
+
+    def solve(self, c: Columns, respond: bool) -> Solution:
+        """Solve every plan of ``c``; ``respond`` False holds every plan's hours at ``H̄``."""
+        plans = c.productivity.shape[0]
+        has_habit = bool(np.any(c.habit))
+        team_hours = np.full(plans, self.reference_team_hours)
+        hours = self.todays_mix * team_hours
+        pay = c.pay_per_unit.copy()
+        conflict = np.zeros(plans)
+        last_change, last_ratio = np.zeros(plans), np.zeros(plans)
+        hours_damping = np.ones(plans)
+        last_step = np.full(plans, np.inf)
+        known = np.zeros(plans, dtype=bool)  # plans whose conflict has been worked out
+        primed = np.zeros(plans, dtype=bool)  # plans whose hours-held mix has settled
+        out_hours = np.empty_like(hours)
+        out_team_hours = np.empty(plans)
+        out_conflict = np.zeros(plans)
+        settled = np.zeros(plans, dtype=bool)
+        active = np.arange(plans)
+        done = np.zeros(plans, dtype=bool)  # settled plans still in the working arrays
+        iteration = 0
+        while iteration < MAX_ITERATIONS and active.size:
+            iteration += 1
+            share, assisted = self.shares(hours, c)
+            sold = self.shares(self.mix(hours, team_hours, c), c)[0] if has_habit else share
+            units = self.size * sold
+            payout = team_payout(
+                (c.pay_per_unit * units).sum(axis=0), (c.basis_per_unit * units).sum(axis=0),
+                self.reps, self.quota_per_rep, self.accelerator, self.cap, self.spread,
+            )  # fmt: skip
+            new_pay = c.pay_per_unit * payout.commission_multiplier
+            new_pay += c.quota_per_unit * payout.attainment_slope
+            pay_settled = np.abs(new_pay - pay).max(axis=0) <= PAY_TOLERANCE * c.pay_scale
+            if respond:
+                # Hours stay at H̄ until the mix (finished below) and pay have settled there
+                # (the status quo's own solution, where M̄ was found: the loop starts at its
+                # fixed point H̄, which a strong effort response can make repelling);
+                # then the conflict is found afresh, and tracked by one Newton step from the
+                # last root each step as the mix moves.
+                release = ~known & primed & pay_settled
+                if known.any():
+                    conflict = np.where(known, self._track_conflict(hours, c, conflict), 0.0)
+                if release.any():
+                    index = np.flatnonzero(release)
+                    conflict[index] = self.conflict(hours[:, index], c.take(index))
+                    known |= release
+                motivation = self.motivation(
+                    payout.share_at_quota, conflict, (new_pay * units).sum(axis=0),
+                    payout.variable_pay_per_rep,
+                )  # fmt: skip
+                new_team_hours = np.where(known, self.effort_hours(motivation.score, c), team_hours)
+                hours_settled = known & (
+                    np.abs(new_team_hours - team_hours) <= PAY_TOLERANCE * self.reference_team_hours
+                )
+            else:
+                new_team_hours, hours_settled = team_hours, True
+            damping = 1.0 if iteration <= FULL_STEPS else DAMPING
+            pay += damping * (new_pay - pay)
+            change = new_team_hours - team_hours
+            # H moves linearly near its fixed point (hours → mix → conflict and pay →
+            # motivation → hours): where two successive changes keep a steady ratio r, step
+            # to where the line through them meets the fixed point, ΔH/(1 − r) (Aitken's
+            # extrapolation). For 0 < r < 1 that is the limit of the geometric series; for
+            # r > 1 (a strong effort response on a motivation that moves a lot with hours, where
+            # plain steps run away from the fixed point) it steps back towards it.
+            with np.errstate(divide="ignore", invalid="ignore"):
+                ratio = change / last_change
+                steady = (
+                    (
+                        np.abs(ratio - last_ratio)
+                        < STEADY_HOURS_RATIO * np.maximum(np.abs(ratio), 1.0)
+                    )
+                    & (np.abs(1.0 - ratio) > 1.0 - MAX_RATIO)
+                    & np.isfinite(ratio)
+                    # Only once the mix keeps up: a lagging mix makes r noise.
+                    & (last_step < EXTRAPOLATE_MIX_TOLERANCE * team_hours)
+                )
+            # Where H swings back and forth (a strong effort response on a motivation that
+            # moves a lot with hours), each swing halves the plan's steps on H, and H waits for
+            # the mix to settle at its current value before it moves again: for such a plan
+            # the loop steps on H as over whole allocations, which is what settles it.
+            swung = hours_damping < 1.0
+            move = ~swung | (last_step < LOOSE_HOURS_TOLERANCE * team_hours)
+            steady &= ~swung
+            hours_damping = np.where(
+                move & (change * last_change < 0.0),
+                np.maximum(0.5 * hours_damping, MIN_HOURS_DAMPING),
+                hours_damping,
+            )
+            next_team_hours = team_hours + move * np.where(
+                steady,
+                change / (1.0 - np.where(steady, ratio, 0.0)),
+                np.minimum(damping, hours_damping) * change,
+            )
+            next_team_hours = np.minimum(
+                np.maximum(next_team_hours, self.fewest_hours), self.most_hours
+            )
+            last_change = np.where(move, change, last_change)
+            last_ratio = np.where(move, np.where(steady, 0.0, ratio), last_ratio)
+            hours *= next_team_hours / team_hours
+            team_hours = next_team_hours
+
+            # One allocator step at the new pay rates and hours.
+            step, theta = self._mix_step(hours, share, assisted, pay, team_hours, c, iteration)
+            last_step = np.abs(step).max(axis=0)
+            mix_settled = last_step < LOOSE_HOURS_TOLERANCE * team_hours / theta
+            step *= theta
+            hours += step
+            if respond:
+                prime = ~known & ~primed & pay_settled & mix_settled
+                if prime.any():
+                    # Finish the hours-held mix first, so the hours start from its solution.
+                    index = np.flatnonzero(prime)
+                    hours[:, index] = self._settle_mix(
+                        hours[:, index], pay[:, index], team_hours[index], c.take(index),
+                        iteration,
+                    )[0]  # fmt: skip
+                    primed |= prime
+            ready = pay_settled & hours_settled & mix_settled & ~done
+            if ready.any():
+                # Pay and hours have settled: finish the mix with allocator steps alone, work
+                # the conflict out afresh, and let plans whose hours that moves carry on.
+                index = np.flatnonzero(ready)
+                part = c.take(index)
+                hours[:, index], exact = self._settle_mix(
+                    hours[:, index], pay[:, index], team_hours[index], part, iteration
+                )
+                if respond:
+                    fresh = self.conflict(hours[:, index], part, start=conflict[index])
+                    again = self.motivation(
+                        payout.share_at_quota[index], fresh,
+                        (new_pay[:, index] * units[:, index]).sum(axis=0),
+                        payout.variable_pay_per_rep[index],
+                    )  # fmt: skip
+                    moved = np.abs(self.effort_hours(again.score, part) - team_hours[index])
+                    conflict[index] = fresh
+                    exact &= moved <= CONFLICT_TOLERANCE * self.reference_team_hours
+                ready[index] = exact  # the rest carry on, their mix nearer
+            if ready.any():
+                index = active[ready]
+                out_hours[:, index] = hours[:, ready]
+                out_team_hours[index] = team_hours[ready]
+                out_conflict[index] = conflict[ready]
+                settled[index] = True
+                done |= ready
+                if done.all():
+                    active = active[:0]
+                    break
+                if done.mean() >= DROP_SHARE:
+                    keep = ~done
+                    active, c = active[keep], c.take(keep)
+                    hours, team_hours = hours[:, keep], team_hours[keep]
+                    pay, conflict = pay[:, keep], conflict[keep]
+                    last_change, last_step = last_change[keep], last_step[keep]
+                    last_ratio, hours_damping = last_ratio[keep], hours_damping[keep]
+                    known, primed = known[keep], primed[keep]
+                    done = done[keep]
+        if active.size:
+            pending = ~done
+            index = active[pending]
+            out_hours[:, index] = hours[:, pending]
+            out_team_hours[index] = team_hours[pending]
+            out_conflict[index] = conflict[pending]
+        # Exact budget: the steps keep Σe = H up to rounding; remove the rounding.
+        np.maximum(out_hours, 0.0, out=out_hours)
+        out_hours *= out_team_hours / out_hours.sum(axis=0)
+        return Solution(
+            pay_hours=np.ascontiguousarray(out_hours.T), team_hours=out_team_hours,
+            conflict=out_conflict, settled=settled, iterations=iteration,
+        )  # fmt: skip
