@@ -1,7 +1,7 @@
 import pandas as pd
 import streamlit as st
 
-from workshop_ui import charts, explain, layout, model, state
+from workshop_ui import charts, explain, layout, model, state, uncertainty_view
 from workshop_ui.charts import STATUS_QUO, WORKING
 from workshop_ui.formatting import money, percent
 from workshop_ui.layout import Headline
@@ -100,3 +100,7 @@ st.dataframe(
         "hours": st.column_config.NumberColumn("Selling hours", format="%,.0f"),
     },
 )
+
+# Last: the rest of the page shows while the draws are valued.
+st.subheader("How sure are we?")
+uncertainty_view.outcomes_section(scenario, status_quo)

@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 
 from alignment import ScenarioError
-from alignment.scenario_io import scenario_from_data
 from alignment.draws import evaluate_draws, with_values
 from alignment.evaluate import Plans, evaluate
+from alignment.scenario_io import scenario_from_data
 from alignment.uncertainty_inputs import DEFAULT_SPREAD, uncertain_parameters
 
 

@@ -1,0 +1,110 @@
+"""The "How sure are we?" sections of the Outcomes and Compromise pages, and their charts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from alignment import load_scenario
+from alignment.levers import with_value
+from alignment.sensitivity import sensitivity_ranking
+from alignment.uncertainty import FIGURES, plan_uncertainty
+from workshop_ui import uncertainty_charts, uncertainty_view
+
+ROOT = Path(__file__).resolve().parents[1]
+TIMEOUT = 120
+
+
+@pytest.fixture(autouse=True)
+def workshop_store(tmp_path, monkeypatch):
+    monkeypatch.setenv("ALIGNMENT_DATA_DIR", str(tmp_path / "workshop_data"))
+    monkeypatch.setattr(uncertainty_view, "PAGE_DRAWS", 12)
+    monkeypatch.setattr(uncertainty_view, "PAGE_TRAJECTORIES", 2)
+
+
+def open_page(page: str) -> AppTest:
+    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT).run()
+    app.switch_page(page).run()
+    return app
+
+
+def test_outcomes_shows_how_sure_we_are_without_an_exception():
+    app = open_page("pages/4_Outcomes.py")
+    assert not app.exception
+    assert "How sure are we?" in [h.value for h in app.subheader]
+    assert any("based on 12 draws" in c.value for c in app.caption)
+    assert any("working plan is the status quo" in i.value for i in app.info)
+
+
+def test_a_changed_plan_shows_the_chance_both_sides_gain_in_words():
+    app = open_page("pages/4_Outcomes.py")
+    working = app.session_state["working_scenario"]
+    cheaper = with_value(working, "products.nova.price", working.product("nova").price * 0.85)
+    app.session_state["working_scenario"] = cheaper
+    app.run()
+    assert not app.exception
+    (tile,) = [m for m in app.metric if m.label == "Working"]
+    assert tile.value in {
+        "None",
+        "Every one",
+        "Under 1 in 10",
+        "Over 9 in 10",
+    } or tile.value.endswith(" in 10")
+
+
+def test_a_spread_slider_writes_into_the_working_scenario():
+    app = open_page("pages/4_Outcomes.py")
+    app.slider(key="uncertainty_spread_price_elasticity").set_value(50.0).run()
+    assert not app.exception
+    assert app.session_state["working_scenario"].uncertainty.spread["price_elasticity"] == 0.5
+
+
+def test_compromise_shows_how_sure_we_are_without_an_exception():
+    app = open_page("pages/7_Compromise.py")
+    assert not app.exception
+    assert any(h.value.endswith("How sure are we?") for h in app.header)
+
+
+@pytest.mark.parametrize(
+    ("probability", "words"),
+    [(0.0, "None"), (0.02, "Under 1 in 10"), (0.68, "7 in 10"), (0.97, "Over 9 in 10"),
+     (1.0, "Every one")],
+)  # fmt: skip
+def test_the_chance_reads_as_people_say_it(probability, words):
+    assert uncertainty_view.chance_words(probability) == words
+
+
+def test_the_chance_sentence_says_how_many_draws_are_behind_it():
+    assert uncertainty_view.chance_sentence(0.7, 300).startswith(
+        "7 in 10 chances both sides are better off than today (210 of 300 draws"
+    )
+
+
+@pytest.fixture(scope="module")
+def found_and_ranking():
+    today = load_scenario(ROOT / "scenarios" / "launch_conflict.yaml")
+    cheaper = with_value(today, "products.nova.price", today.product("nova").price * 0.85)
+    found = plan_uncertainty(cheaper, [today, cheaper], today, draws=12,
+                             names=["Status quo", "Working"])  # fmt: skip
+    return found, sensitivity_ranking(cheaper, None, today, trajectories=2)
+
+
+def test_every_band_chart_is_a_valid_spec_with_one_row_per_plan(found_and_ranking):
+    found, _ = found_and_ranking
+    for field, title, kind in FIGURES:
+        spec = uncertainty_charts.band_chart(found, field, title, kind).to_dict()
+        assert len(spec["layer"]) == 3
+        assert spec["title"]["text"] == title
+    colours = uncertainty_charts.plan_colours(["Status quo", "Working", "Deal"])
+    assert colours["Status quo"] == "#A3A3A3" and len(set(colours.values())) == 3
+
+
+def test_the_ranking_chart_puts_the_most_decisive_input_on_top(found_and_ranking):
+    _, ranking = found_and_ranking
+    spec = uncertainty_charts.ranking_chart(ranking).to_dict()
+    frame = uncertainty_charts.ranking_frame(ranking)
+    assert spec["encoding"]["y"]["sort"][0] == ranking.influences[0].parameter.label
+    assert set(frame["party"]) == {"Leadership", "Sales"}
+    assert len(frame) <= 2 * uncertainty_charts.TOP_INPUTS

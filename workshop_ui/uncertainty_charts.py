@@ -1,0 +1,176 @@
+"""Charts of how sure we are: a band per figure, and which input decides each side's gain.
+
+Builders take tidy frames and plain values and return Altair charts; none calls Streamlit, so
+each is tested through ``chart.to_dict()``. Colours are pinned: one per plan (the status quo
+grey, as everywhere) and one per party.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+from alignment.sensitivity import Ranking
+from alignment.uncertainty import FIGURES, PlanUncertainty
+from workshop_ui.charts import (
+    _CONFIG,
+    LEADERSHIP,
+    PARTY_COLOURS,
+    PRODUCT_PALETTE,
+    SALES,
+    STATUS_QUO,
+)
+from workshop_ui.formatting import D3_MONEY, D3_MONEY_SHORT, D3_PERCENT, D3_PERCENT_AXIS
+
+# The inputs the ranking chart shows, most decisive first; the rest are named in words.
+TOP_INPUTS = 8
+_ROW = 34  # pixels per plan in a band chart
+_FRAME = 80  # title and axis of a band chart, pixels
+# Bands are narrow: a fraction needs its tenth of a point for the ticks to differ.
+_AXIS_FORMATS = {"money": D3_MONEY_SHORT, "fraction": ".1%", "score": ".0f"}
+_TIP_FORMATS = {"money": D3_MONEY, "fraction": D3_PERCENT, "score": ".1f"}
+# Plans other than the status quo, in the order they are listed.
+PLAN_PALETTE = (PARTY_COLOURS["Working"], *PRODUCT_PALETTE[1:])
+
+
+def plan_colours(names: Sequence[str]) -> dict[str, str]:
+    """The status quo grey; every other plan a colour of its own, by position."""
+    others = iter(PLAN_PALETTE)
+    return {
+        name: PARTY_COLOURS[STATUS_QUO] if name == STATUS_QUO else next(others) for name in names
+    }
+
+
+def band_frame(found: Sequence[PlanUncertainty], field: str) -> pd.DataFrame:
+    """One row per plan: ``plan``, ``low``, ``median``, ``high``, ``central`` of ``field``."""
+    return pd.DataFrame(
+        [
+            {
+                "plan": plan.name,
+                "low": plan.bands[field].low,
+                "median": plan.bands[field].median,
+                "high": plan.bands[field].high,
+                "central": plan.bands[field].central,
+            }
+            for plan in found
+        ]
+    )
+
+
+def dot_frame(found: Sequence[PlanUncertainty], field: str) -> pd.DataFrame:
+    """Twenty dots per plan at evenly spaced quantiles: each is one chance in twenty."""
+    return pd.DataFrame(
+        [
+            {"plan": plan.name, "value": float(value)}
+            for plan in found
+            for value in plan.quantiles[field]
+        ]
+    )
+
+
+def band_chart(
+    found: Sequence[PlanUncertainty], field: str, title: str, kind: str
+) -> alt.LayerChart:
+    """One figure for every plan: the 10–90 % band as a bar, a dot for each twentieth of the
+    draws (a quantile dot plot), and the median as a dark tick; the tooltip adds the figure at
+    the stated values."""
+    names = [plan.name for plan in found]
+    colours = plan_colours(names)
+    bands, dots = band_frame(found, field), dot_frame(found, field)
+    span = np.concatenate([bands[["low", "high", "central"]].to_numpy().ravel(), dots["value"]])
+    pad = max(float(np.ptp(span)) * 0.08, abs(float(span.mean())) * 1e-3, 1e-9)
+    x_scale = alt.Scale(domain=[float(span.min()) - pad, float(span.max()) + pad], nice=False)
+    axis = alt.Axis(format=_AXIS_FORMATS.get(kind, ",.0f"), tickCount=4, title=None)
+    y = alt.Y("plan:N", sort=names, title=None, axis=alt.Axis(labelLimit=140))
+    colour = alt.Color(
+        "plan:N", scale=alt.Scale(domain=names, range=list(colours.values())), legend=None
+    )
+    tip = _TIP_FORMATS.get(kind, ",.0f")
+    tooltip = [
+        alt.Tooltip("plan:N", title="Plan"),
+        alt.Tooltip("median:Q", title="Median", format=tip),
+        alt.Tooltip("low:Q", title="10 % of draws below", format=tip),
+        alt.Tooltip("high:Q", title="10 % of draws above", format=tip),
+        alt.Tooltip("central:Q", title="At the stated values", format=tip),
+    ]
+    bar = (
+        alt.Chart(bands)
+        .mark_bar(height=14, opacity=0.35, cornerRadius=3)
+        .encode(x=alt.X("low:Q", scale=x_scale, axis=axis), x2="high:Q", y=y, color=colour,
+                tooltip=tooltip)
+    )  # fmt: skip
+    points = (
+        alt.Chart(dots)
+        .mark_circle(size=38, opacity=0.8)
+        .encode(x=alt.X("value:Q", scale=x_scale), y=y, color=colour,
+                tooltip=[alt.Tooltip("plan:N", title="Plan"),
+                         alt.Tooltip("value:Q", title="One draw in twenty near", format=tip)])
+    )  # fmt: skip
+    median = (
+        alt.Chart(bands)
+        .mark_tick(thickness=3, size=22, color="#111827")
+        .encode(x=alt.X("median:Q", scale=x_scale), y=y, tooltip=tooltip)
+    )
+    return alt.LayerChart(
+        layer=[bar, points, median],
+        height=_ROW * len(names) + _FRAME,
+        title=alt.TitleParams(title, anchor="start", fontSize=14),
+        config=_CONFIG,
+    )
+
+
+def ranking_frame(ranking: Ranking, top: int = TOP_INPUTS) -> pd.DataFrame:
+    """The most decisive inputs: ``input``, ``party``, ``share`` (0–1), ``mu_star``, ``rank``.
+
+    Inputs that move neither side's gain are left out.
+    """
+    rows = []
+    moving = [i for i in ranking.influences if i.leadership > 0.0 or i.reps > 0.0][:top]
+    for rank, influence in enumerate(moving):
+        for party, share, mu in (
+            (LEADERSHIP, influence.leadership_share, influence.leadership),
+            (SALES, influence.reps_share, influence.reps),
+        ):
+            rows.append({"input": influence.parameter.label, "party": party, "share": share,
+                         "mu_star": mu, "rank": rank})  # fmt: skip
+    return pd.DataFrame(rows, columns=["input", "party", "share", "mu_star", "rank"])
+
+
+def ranking_chart(ranking: Ranking, reps_unit: str = "money per rep") -> alt.Chart:
+    """One horizontal bar per input and side: its share of all the inputs' influence on that
+    side's gain (Morris μ*), the most decisive input on top."""
+    frame = ranking_frame(ranking)
+    order = list(dict.fromkeys(frame["input"]))
+    parties = [LEADERSHIP, SALES]
+    labels = {LEADERSHIP: "Leadership", SALES: "Reps"}
+    frame = frame.assign(side=frame["party"].map(labels))
+    return (
+        alt.Chart(frame)
+        .mark_bar(cornerRadiusEnd=3)
+        .encode(
+            y=alt.Y("input:N", sort=order, title=None, axis=alt.Axis(labelLimit=260)),
+            yOffset=alt.YOffset("side:N", sort=[labels[p] for p in parties]),
+            x=alt.X("share:Q", title="Share of what moves each side's gain",
+                    axis=alt.Axis(format=D3_PERCENT_AXIS, tickCount=5),
+                    scale=alt.Scale(domain=[0, max(0.05, float(frame["share"].max() or 0))])),
+            color=alt.Color(
+                "side:N", title=None,
+                scale=alt.Scale(domain=[labels[p] for p in parties],
+                                range=[PARTY_COLOURS[p] for p in parties]),
+            ),
+            tooltip=[
+                alt.Tooltip("input:N", title="Input"),
+                alt.Tooltip("side:N", title="Side"),
+                alt.Tooltip("share:Q", title="Share of the influence", format=".0%"),
+                alt.Tooltip("mu_star:Q", title=f"Typical change in the gain ({reps_unit} for "
+                            "reps, money per period for leadership)", format=",.0f"),
+            ],
+        )
+        .properties(height=max(120, 44 * len(order)), config=_CONFIG)
+    )  # fmt: skip
+
+
+FIGURE_KINDS = {name: kind for name, _, kind in FIGURES}
