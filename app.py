@@ -9,5 +9,7 @@ from pathlib import Path
 import streamlit as st
 
 PAGES = sorted((Path(__file__).parent / "pages").glob("[0-9]*_*.py"))
+# Calibrate follows Overview: the room fits its elasticities before it argues over them.
+PAGES.sort(key=lambda page: (page.stem != "0_Overview", page.stem != "8_Calibrate"))
 
 st.navigation([st.Page(page, default=index == 0) for index, page in enumerate(PAGES)]).run()

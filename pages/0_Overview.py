@@ -10,6 +10,7 @@ state.ensure_state()
 layout.sidebar()
 
 AGENDA = (  # (page file, title, what the room does there)
+    ("pages/8_Calibrate.py", "Calibrate", "fit price elasticities from your won and lost deals"),
     ("pages/1_Goals.py", "Goals", "targets, hard limits, what a new-product unit is worth"),
     ("pages/2_Pricing.py", "Pricing", "share, cannibalisation, who wants which price"),
     ("pages/3_Commission_plan.py", "Commission plan", "what reps are paid to sell, how hard"),
