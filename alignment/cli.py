@@ -17,6 +17,7 @@ from typing import Any, TextIO
 
 import pandas as pd
 
+from alignment import cli_calibrate, cli_deal, cli_uncertainty
 from alignment.evaluate import Outcomes, calibrated, evaluate
 from alignment.pricing import PricePreference, price_preferences
 from alignment.safe_text import csv_safe, plain_text
@@ -33,6 +34,7 @@ from alignment.tables import (
     scorecard,
     totals,
 )
+from alignment.units import Units
 
 EXIT_OK = 0
 EXIT_INVALID = 2
@@ -103,27 +105,33 @@ def render_csv(scenario: Scenario, outcomes: Outcomes, preferences: list[PricePr
 def render_table(scenario: Scenario, outcomes: Outcomes, preferences: list[PricePreference]) -> str:
     """Per-product figures (one column per product) and the totals, each with its unit."""
     products = product_table(scenario, outcomes)
+    shown = Units.of(scenario)
     rows = [["Figure", *(_terminal_text(name) for name in products["name"]), "Unit"]]
     for name, (label, unit) in PRODUCT_COLUMNS.items():
         rows.append(
-            [label, *(_format(v, name, unit) for v in products[name]), _unit_text(name, unit)]
+            [
+                label,
+                *(_format(v, name, unit, shown) for v in products[name]),
+                _unit_text(name, unit, shown),
+            ]
         )
-    for name, shown in (("rep_preferred_price", _reps_price), ("best_price", _best_price)):
-        rows.append([PRICE_COLUMNS[name][0], *map(shown, preferences), "money per unit"])
+    for name, price in (("rep_preferred_price", _reps_price), ("best_price", _best_price)):
+        cells = (price(p, shown) for p in preferences)
+        rows.append([PRICE_COLUMNS[name][0], *cells, f"{shown.currency} per unit"])
     title = _terminal_text(scenario.metadata.name)
     lines = [f"Scenario: {title}", "", "Per product", *_aligned(rows), ""]
     total_rows = [["Total", "Value", "Unit"]]
     for name, value in totals(outcomes).items():
         label, unit = TOTAL_COLUMNS[name]
-        total_rows.append([label, _format(value, name, unit), _unit_text(name, unit)])
+        total_rows.append([label, _format(value, name, unit, shown), _unit_text(name, unit, shown)])
     lines += ["Totals", *_aligned(total_rows), ""]
     goal_rows = [["Goal", "Target", "Achieved", "Status"]]
     for row in scorecard(scenario, outcomes).itertuples():
         unit = "money" if row.Index == "contribution" else "fraction"
         status = f"{row.status} (deals must meet it)" if row.hard else row.status
         goal_rows.append(
-            [row.label, _format(row.target, row.Index, unit),
-             _format(row.value, row.Index, unit), status]
+            [row.label, _format(row.target, row.Index, unit, shown),
+             _format(row.value, row.Index, unit, shown), status]
         )  # fmt: skip
     lines += ["Leadership scorecard", *_aligned(goal_rows)]
     if not outcomes.converged.all():
@@ -172,6 +180,9 @@ def build_parser() -> argparse.ArgumentParser:
         "validate", help="check scenario files; exit 0 if all are valid, 2 if not"
     )
     validate_parser.add_argument("files", metavar="FILE", nargs="+", help="scenario YAML files")
+    cli_uncertainty.add_parser(commands)
+    cli_deal.add_parser(commands)
+    cli_calibrate.add_parser(commands)
     return parser
 
 
@@ -185,6 +196,12 @@ def main(
     try:
         if args.command == "validate":
             return validate_command(args, out, err)
+        if args.command == "calibrate":
+            return cli_calibrate.calibrate_command(args, out, err)
+        if args.command == "deal":
+            return cli_deal.deal_command(args, out)
+        if args.command == "uncertainty":
+            return cli_uncertainty.uncertainty_command(args, out)
         return evaluate_command(args, out)
     except CommandError as error:
         _report(error, err)
@@ -222,47 +239,51 @@ def _products(
     return table.reset_index()
 
 
-def _unit_text(name: str, unit: str) -> str:
+def _unit_text(name: str, unit: str, money_units: Units) -> str:
+    """The unit column: e.g. ``USD per year``, ``USD per unit``, ``hours per year``."""
+    period = money_units.per_period
     if unit == "money":
         if name in PER_UNIT_FIELDS:
-            return "money per unit"
-        return "money per rep per period" if name in PER_REP_FIELDS else "money per period"
+            return f"{money_units.currency} per unit"
+        if name in PER_REP_FIELDS:
+            return f"{money_units.currency} per rep {period}"
+        return f"{money_units.currency} {period}"
     return {
         "fraction": "percent",
-        "units": "units per period",
-        "hours": "hours per period",
+        "units": f"units {period}",
+        "hours": f"hours {period}",
         "score": "score out of 100",
     }.get(unit, unit)
 
 
-def _format(value: float, name: str, unit: str) -> str:
-    if unit == "fraction":
-        return f"{100 * value:.1f} %"
-    if unit == "score":
-        return f"{value:.1f}"
+def _format(value: float, name: str, unit: str, money_units: Units) -> str:
     if unit == "money" and name in PER_UNIT_FIELDS:
-        return f"{value:,.2f}"
-    return f"{value:,.0f}"
+        return money_units.money_exact(value)
+    return money_units.figure(value, unit)
 
 
-def _reps_price(preference: PricePreference) -> str:
+def _reps_price(preference: PricePreference, shown: Units) -> str:
     price = preference.rep_preferred_price
     if price is None:
         return "any price"  # the plan's pay does not depend on this price
-    return _price_text(price, preference.rep_price_at_edge, preference.rep_price_below_cost)
-
-
-def _best_price(preference: PricePreference) -> str:
     return _price_text(
-        preference.best_price, preference.best_price_at_edge, preference.best_price_below_cost
+        shown.money_exact(price), preference.rep_price_at_edge, preference.rep_price_below_cost
     )
 
 
-def _price_text(price: float, edge: str | None, below_cost: bool) -> str:
-    """A preferred price as people read it, e.g. "at most 120.00, below cost": an optimum at the
+def _best_price(preference: PricePreference, shown: Units) -> str:
+    return _price_text(
+        shown.money_exact(preference.best_price),
+        preference.best_price_at_edge,
+        preference.best_price_below_cost,
+    )
+
+
+def _price_text(price: str, edge: str | None, below_cost: bool) -> str:
+    """A preferred price as people read it, e.g. "at most $120, below cost": an optimum at the
     low end of the range searched may lie lower still, one at the high end higher still."""
     bound = {"low": "at most ", "high": "at least "}.get(edge or "", "")
-    return f"{bound}{price:,.2f}{', below cost' if below_cost else ''}"
+    return f"{bound}{price}{', below cost' if below_cost else ''}"
 
 
 def _aligned(rows: list[list[str]]) -> list[str]:

@@ -17,6 +17,15 @@ SCENARIO_DIR = ROOT / "scenarios"
 DEFAULT_SCENARIO = SCENARIO_DIR / "launch_conflict.yaml"
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests that start a server (browser and load tests) run in one worker, one after
+    another: each starts the app and times a real browser or websocket against it. The other
+    tests spread over the remaining workers (``-n auto``)."""
+    for item in items:
+        if item.nodeid.startswith(("tests/browser/", "tests/load/")):
+            item.add_marker(pytest.mark.xdist_group("servers"))
+
+
 @pytest.fixture(autouse=True)
 def _own_workshop_folder(tmp_path_factory, monkeypatch):
     """Nothing a test saves or autosaves lands in the project's own workshop_data folder."""

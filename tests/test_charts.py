@@ -162,7 +162,7 @@ def test_the_scorecard_colours_each_goal_by_status_and_shows_value_against_targe
     goals = {r["label"]: r for r in rows(spec) if "label" in r}
     share = goals["New-product share"]
     assert share["status"] == "missed"
-    assert "vs target 12.0%" in share["value_text"]
+    assert "vs target 12.0 %" in share["value_text"]
     assert share["value_text"].endswith("missed")  # the status in words, not colour alone
     assert goals["Contribution"]["value_text"].startswith("$")
     colour = next(iter(encodings(spec, "color")))

@@ -51,14 +51,16 @@ def test_evaluate_prints_products_and_totals_with_units():
     ):  # fmt: skip
         assert text in out
     units = (
-        "money per unit", "money per period", "money per rep per period", "hours per period",
-        "units per period", "percent", "score out of 100",
+        "USD per unit", "USD per year", "USD per rep per year", "hours per year",
+        "units per year", "percent", "score out of 100",
     )  # fmt: skip
     for unit in units:
         assert unit in out
     assert "Hours leadership asks for" in out
     assert "missed" in out  # Nova's share goal
     assert "leadership_score" not in out and "Coherence" not in out
+    assert "$5.84M" in out and "26 / 100" in out and "2.8 %" in out  # contribution, motivation
+    assert "$1,200" in out  # a price is never scaled
 
 
 def test_evaluate_json_holds_every_figure_under_its_documented_name(launch):
@@ -100,7 +102,7 @@ def test_a_preferred_price_at_the_edge_and_below_cost_is_said_in_words(launch_da
     path = write("per_unit.yaml", dump_scenario(build(launch_data)))
     table = run("evaluate", path)[1]
     (reps_row,) = [line for line in table.splitlines() if line.startswith("Price reps")]
-    assert "at most 120.00, below cost" in reps_row
+    assert "at most $120, below cost" in reps_row
     report = json.loads(run("evaluate", path, "--format", "json")[1])
     nova = report["products"][2]
     assert nova["rep_price_at_edge"] == "low" and nova["rep_price_below_cost"] is True

@@ -189,8 +189,9 @@ def test_the_plan_table_lists_the_moving_levers_beside_the_status_quo(result, la
 
     assert list(table.columns) == ["Lever", "This plan", "Status quo"]
     nova = table.set_index("Lever").loc["Nova (new) price"]
-    assert nova["Status quo"] == "600"
-    assert float(nova["This plan"].replace(",", "")) == result.plans.price[result.nash.index, 2]
+    assert nova["Status quo"] == "$600"
+    shown = float(nova["This plan"].replace(",", "").removeprefix("$"))
+    assert shown == pytest.approx(result.plans.price[result.nash.index, 2], abs=0.5)  # to $1
     assert "Analyser Pro kicker" not in set(table["Lever"])  # held, not negotiable
 
 
@@ -220,7 +221,7 @@ def test_the_search_summary_counts_the_plans_left_out_because_their_hours_did_no
 def test_hard_goals_read_as_limits_with_their_units():
     limits = Constraints(min_contribution=5_500_000.0, min_new_product_share=0.12)
 
-    assert view.limit_lines(limits) == ["New-product share ≥ 12.0%", "Contribution ≥ $5.50M"]
+    assert view.limit_lines(limits) == ["New-product share ≥ 12.0 %", "Contribution ≥ $5.5M"]
 
 
 def test_a_deals_gains_read_in_money_for_each_side(result):
@@ -294,7 +295,8 @@ def test_the_report_files_hold_the_agreed_plan_and_each_proposal(launch):
     agreed = with_values(launch, {"products.nova.price": 640.0, "metadata.name": "Agreed plan"})
     dear = with_values(launch, {"products.nova.price": 720.0, "metadata.name": "Dear <Nova>"})
 
-    html, markdown, yaml_text = view.report_files(agreed, launch, [dear])
+    files = view.report_files(agreed, launch, [dear])
+    html, markdown, yaml_text = files.html, files.markdown, files.yaml
 
     assert "Agreed plan" in html and "Dear &lt;Nova&gt;" in html and "<script" not in html
     assert "Agreed plan" in markdown

@@ -34,7 +34,7 @@ from workshop_ui.compromise_charts import (
     picked_index,
 )
 from workshop_ui.compromise_controls import _ADOPTED
-from workshop_ui.compromise_search import SearchRequest, explanation, lever_unit, run_search
+from workshop_ui.compromise_search import SearchRequest, explanation, lever_unit
 from workshop_ui.formatting import delta as ui_delta
 from workshop_ui.formatting import format_value as ui_format
 
@@ -113,7 +113,8 @@ def frontier_section(
             return  # the deal: adopted below, with its explanation
         st.button(
             "Make this the working scenario", key="picked_adopt", width="stretch",
-            icon=":material/input:", on_click=_adopt, args=(request, index, "picked"),
+            icon=":material/input:", on_click=_adopt,
+            args=(request, result.plans.take(index), "picked"),
         )  # fmt: skip
         _adoption_refused("picked")
 
@@ -160,14 +161,13 @@ def numbers_table(result: SearchResult, index: int) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["Figure", "This plan", "vs status quo"])
 
 
-def _adopt(request: SearchRequest, index: int, source: str) -> None:
-    """Make candidate ``index`` the working scenario, if this session may."""
+def _adopt(request: SearchRequest, plan: Plans, source: str) -> None:
+    """Make the candidate ``plan`` (one plan) the working scenario, if this session may."""
     if not access.is_facilitator():
         st.session_state["compromise_refused"] = source
         return
-    result = run_search(request)
     working = request.working
-    picked = apply_plan(working, result.plans, index)
+    picked = apply_plan(working, plan)
     moves = engine.lever_moves(state.status_quo(), picked)
     metadata = picked.metadata.model_copy(
         update={
@@ -179,12 +179,14 @@ def _adopt(request: SearchRequest, index: int, source: str) -> None:
     _make_working(picked.model_copy(update={"metadata": metadata}), source)
 
 
-def adopt_deal(request: SearchRequest, deal: Deal) -> None:
-    """Make the suggested deal the working scenario (the facilitator, in a hosted workshop)."""
+def adopt_deal(request: SearchRequest, deal: Deal, result: SearchResult) -> None:
+    """Make the suggested deal the working scenario (the facilitator, in a hosted workshop).
+
+    ``result`` is the search as shown (bargained under the page's limits and weight): the
+    deal's index points into its plans."""
     if not access.is_facilitator():
         st.session_state["compromise_refused"] = "deal"
         return
-    result = run_search(request)
     _make_working(engine.deal_scenario(result, deal, request.working, state.status_quo()), "deal")
 
 
@@ -220,14 +222,14 @@ def deal_section(
         st.warning(layout.literal(result.no_deal_reason or "No deal found."),
                    icon=":material/handshake:")  # fmt: skip
         for i, trade_off in enumerate(result.closest_trade_offs, start=1):
-            told = explanation(request, trade_off, status_quo)
+            told = explanation(result, request, trade_off, status_quo)
             st.markdown(
                 f"**{TRADE_OFF} {i}**: "
                 + layout.literal(gains_text(trade_off, result.rep_utility) + " — ")
                 + layout.literal(", ".join(told.lines) or "no lever moves")
             )
         return
-    told = explanation(request, deal, status_quo)
+    told = explanation(result, request, deal, status_quo)
     # Three tiles a row: six would cut off labels and values on a 1280 px screen.
     for start in range(0, len(DEAL_TILES), 3):
         row = DEAL_TILES[start : start + 3]
@@ -247,7 +249,7 @@ def deal_section(
             + "."
         )
         for p in proposals:
-            moves = explanation(request, deal, p.scenario)
+            moves = explanation(result, request, deal, p.scenario)
             st.markdown(
                 f"From **{layout.literal(p.scenario.metadata.name)}**: "
                 + layout.literal(", ".join(moves.lines) or "no lever moves")
@@ -256,7 +258,7 @@ def deal_section(
     with adopt:
         st.button(
             "Adopt this deal", key="deal_adopt", type="primary", width="stretch",
-            icon=":material/handshake:", on_click=adopt_deal, args=(request, deal),
+            icon=":material/handshake:", on_click=adopt_deal, args=(request, deal, result),
             help="Makes the deal the working scenario on every page. In a hosted workshop "
             "only the facilitator can adopt it.",
         )  # fmt: skip

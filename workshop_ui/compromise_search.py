@@ -29,6 +29,7 @@ from alignment.compromise import (
     format_value,
     lever_bounds,
 )
+from alignment.compromise.robust import RobustDeal, robust_deal
 from workshop_ui.formatting import format_value as ui_format
 
 __all__ = [
@@ -237,11 +238,35 @@ def _valued(working_json: str, status_quo_json: str, scenario_json: str) -> Outc
     )
 
 
-def explanation(request: SearchRequest, deal: Deal, baseline: Scenario) -> engine.Explanation:
-    """The plan ``deal`` points at, as moves from ``baseline`` (cached per search and plan)."""
-    return _explanation(request, deal, baseline.model_dump_json())
+def explanation(
+    result: SearchResult, request: SearchRequest, deal: Deal, baseline: Scenario
+) -> engine.Explanation:
+    """The plan ``deal`` points at in ``result`` (the search as shown, bargained under the
+    page's limits and weight), as moves from ``baseline`` (cached per search and plan)."""
+    levers = tuple(engine.lever_matrix(result.plans.take(deal.index))[0].tolist())
+    return _explanation(result, request, deal, levers, baseline.model_dump_json())
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
-def _explanation(request: SearchRequest, deal: Deal, baseline_json: str) -> engine.Explanation:
-    return engine.explain_deal(run_search(request), deal, request.working, _scenario(baseline_json))
+def _explanation(
+    _result: SearchResult, request: SearchRequest, deal: Deal, levers: tuple[float, ...],
+    baseline_json: str,
+) -> engine.Explanation:  # fmt: skip
+    # Keyed by the deal's own levers: the same index may name another plan in another bargain.
+    return engine.explain_deal(_result, deal, request.working, _scenario(baseline_json))
+
+
+def robust(
+    request: SearchRequest, constraints: Constraints, rep_utility: RepUtility = "rep_utility"
+) -> RobustDeal | None:
+    """The plan most likely to leave both sides better off, beside the Nash deal (cached by
+    the search, the limits and the reps' measure; a few seconds on a miss)."""
+    return _robust(request, constraints, rep_utility)
+
+
+@st.cache_resource(max_entries=12, show_spinner=False)
+def _robust(
+    request: SearchRequest, constraints: Constraints, rep_utility: RepUtility
+) -> RobustDeal | None:
+    result = bargained(request, constraints, 0.5, rep_utility)
+    return robust_deal(result, request.status_quo)

@@ -1,8 +1,10 @@
-"""Numbers for people: money, percentages and deltas, formatted the same on every page.
+"""Numbers for people on the pages: the formats of :mod:`alignment.units`, in the currency of
+the session's working scenario.
 
-Money is in the scenario's currency per period; the symbol is :data:`CURRENCY`. Fractions are
-shown as percentages, and changes of a percentage as percentage points ("pp"); scores with
-their scale (``26 / 100``), units and hours with their unit.
+Money is in the scenario's currency per period; fractions are shown as percentages, and changes
+of a percentage as percentage points ("pp"); scores with their scale (``26 / 100``), units and
+hours with their unit. Every function takes ``currency`` for a caller that has the scenario at
+hand; without it, the session's working scenario says (US dollars outside a session).
 """
 
 from __future__ import annotations
@@ -11,7 +13,10 @@ import math
 from dataclasses import dataclass
 from typing import Literal
 
-CURRENCY = "$"
+from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+from alignment import units
+
 # The same formats for Altair axes and tooltips (d3-format) and for Streamlit inputs (printf).
 D3_MONEY = "$,.0f"
 D3_MONEY_SHORT = "$.3~s"
@@ -19,49 +24,56 @@ D3_PERCENT = ".1%"
 D3_PERCENT_AXIS = ".0%"
 
 Kind = Literal["money", "fraction", "units", "hours", "score", "ratio"]
-# Counts carry their unit, so a tile or table cell says what it counts.
-_COUNT_UNITS = {"units": " units", "hours": " h"}
 
 
-def money(value: float) -> str:
-    """``$5.83M``, ``$412k``, ``$1,200``: short enough for a metric tile."""
-    sign = "−" if value < 0 else ""
-    size = abs(value)
-    if size >= 1e9:
-        return f"{sign}{CURRENCY}{size / 1e9:.2f}B"
-    if size >= 1e6:
-        return f"{sign}{CURRENCY}{size / 1e6:.2f}M"
-    if size >= 1e4:
-        return f"{sign}{CURRENCY}{size / 1e3:.0f}k"
-    return f"{sign}{CURRENCY}{size:,.0f}"
+def session_currency() -> str | None:
+    """The ISO code of the session's working scenario; None outside a session or before it has
+    one."""
+    if get_script_run_ctx(suppress_warning=True) is None:
+        return None
+    from workshop_ui import state  # late: state's imports reach pages' helpers that use this
+
+    try:
+        return state.working().metadata.currency
+    except (KeyError, AttributeError):
+        return None
+
+
+units.set_currency_source(session_currency)
+
+
+def currency_symbol(currency: str | None = None) -> str:
+    """``$``, ``€``, or the code (``CHF``) for the session's currency unless one is given."""
+    return units.currency_symbol(currency or units.ambient_currency())
+
+
+def money(value: float, currency: str | None = None) -> str:
+    """``$5.83M``, ``€412k``, ``$1,200``: short enough for a metric tile."""
+    return units.money(value, currency)
 
 
 def percent(fraction: float, digits: int = 1) -> str:
-    """``0.0321`` → ``3.2%``."""
-    return f"{fraction * 100:.{digits}f}%"
+    """``0.0321`` → ``3.2 %``."""
+    return units.percent(fraction, digits)
 
 
 def count(value: float) -> str:
     """Units or hours: ``12,345``."""
-    return f"{value:,.0f}"
+    return units.count(value)
 
 
 def score(value: float) -> str:
     """A 0–100 score with its scale: ``29 / 100``."""
-    return f"{value:.0f} / 100"
+    return units.score(value)
 
 
-def format_value(value: float, kind: Kind) -> str:
+def format_value(value: float, kind: Kind, currency: str | None = None) -> str:
     """One number in the format for its kind (the unit names of ``alignment.tables``)."""
     if not math.isfinite(value):
         return "—"
-    if kind == "money":
-        return money(value)
-    if kind in ("fraction", "ratio"):
-        return percent(value)
-    if kind == "score":
-        return score(value)
-    return f"{count(value)}{_COUNT_UNITS.get(kind, '')}"
+    if kind == "units":
+        return units.count(value, "units")
+    return units.figure(value, kind, currency)
 
 
 @dataclass(frozen=True)
@@ -72,29 +84,23 @@ class Delta:
     color: Literal["normal", "inverse", "off"]
 
 
-def delta(change: float, kind: Kind, *, higher_is_better: bool = True) -> Delta:
+# Changes smaller than these round to nothing in their format.
+_NEGLIGIBLE = {"money": 0.5, "fraction": 0.0005, "ratio": 0.0005, "score": 0.05}
+
+
+def delta(
+    change: float, kind: Kind, *, higher_is_better: bool = True, currency: str | None = None
+) -> Delta:
     """The change as text with a sign: money and counts as amounts, fractions in points.
 
     A change that rounds to nothing shows as "no change" in grey, so a tile never shows a green
     arrow for a difference nobody could see.
     """
-    if kind == "money":
-        text = money(change)
-        negligible = abs(change) < 0.5
-    elif kind == "fraction":
-        text = f"{change * 100:.1f} pp"
-        negligible = abs(change) < 0.0005
-    elif kind == "ratio":
-        text = percent(change)
-        negligible = abs(change) < 0.0005
-    elif kind == "score":
-        text = f"{change:.1f}"
-        negligible = abs(change) < 0.05
-    else:
-        text = f"{count(change)}{_COUNT_UNITS.get(kind, '')}"
-        negligible = abs(change) < 0.5
-    if negligible or not math.isfinite(change):
+    if not math.isfinite(change) or abs(change) < _NEGLIGIBLE.get(kind, 0.5):
         return Delta("no change", "off")
-    text = text.replace("−", "-")
-    signed = text if text.startswith("-") else f"+{text}"
-    return Delta(signed, "normal" if higher_is_better else "inverse")
+    if kind == "units":
+        text = units.count(change, "units", signed=True)
+    else:
+        text = units.figure(change, kind, currency, change=True)
+    # st.metric reads the direction of its arrow from an ASCII sign.
+    return Delta(text.replace(units.MINUS, "-"), "normal" if higher_is_better else "inverse")
