@@ -61,6 +61,7 @@ __all__ = [
     "KINDS",
     "ConflictError",
     "DraftUnreadableError",
+    "ItemStore",
     "Kind",
     "Listing",
     "LocalFolderStore",
@@ -85,11 +86,15 @@ SUFFIX = ".yaml"
 DRAFTS = "drafts"
 UNREADABLE_DRAFTS = "unreadable"
 LOCKS = ".locks"
+ROOMS = "rooms"
+ROOM_PATTERN = re.compile(r"[A-Za-z0-9_]{1,16}")
 
 _log = logging.getLogger(__name__)
 
 
-class Store(Protocol):
+class ItemStore(Protocol):
+    """Saved scenarios and proposals: all of a server's, or one room's."""
+
     def list(self, kind: Kind) -> list[StoredScenario]: ...
 
     def listing(self, kind: Kind) -> Listing: ...
@@ -104,6 +109,8 @@ class Store(Protocol):
 
     def delete(self, kind: Kind, key: str, expected_revision: int) -> None: ...
 
+
+class Store(ItemStore, Protocol):
     def save_draft(self, draft_id: str, scenario: Scenario, baseline: Scenario) -> None: ...
 
     def load_draft(self, draft_id: str) -> tuple[Scenario, Scenario] | None: ...
@@ -134,13 +141,19 @@ def default_store() -> LocalFolderStore:
 class LocalFolderStore:
     """A :class:`Store` in a local folder.
 
-    Items live in ``<root>/<kind>/<key>.yaml``, drafts in ``<root>/drafts/<id>.json`` (those
+    Items live in ``<root>/<kind>/<key>.yaml`` (a room's in ``<root>/rooms/<room>/<kind>/``,
+    see :mod:`alignment.room_store`), drafts in ``<root>/drafts/<id>.json`` (those
     that could not be read are set aside in ``<root>/drafts/unreadable/``) and lock files in
     ``<root>/.locks/``.
     """
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, room: str | None = None) -> None:
         self.root = Path(root)
+        # Items of a room live under ``rooms/<room>/``; those of the default room at the top.
+        if room is not None and ROOM_PATTERN.fullmatch(room) is None:
+            raise StorageError(f"{room[:20]!r} is not a room's folder name")
+        self.room = room
+        self._items = f"{ROOMS}/{room}/" if room else ""
 
     # -- items -------------------------------------------------------------------------------
 
@@ -296,11 +309,12 @@ class LocalFolderStore:
     def _folder(self, kind: str) -> Path:
         if kind not in KINDS:
             raise StorageError(f"unknown kind {str(kind)[:40]!r}; use one of {list(KINDS)}")
-        return self._inside(self.root / kind, kind)
+        return self._inside(self.root / f"{self._items}{kind}", kind)
 
     def _item_path(self, kind: Kind, key: str) -> Path:
         _require_key(key)
-        return self._file_inside(self._folder(kind) / f"{key}{SUFFIX}", f"{kind}/{key}{SUFFIX}")
+        file = f"{self._items}{kind}/{key}{SUFFIX}"
+        return self._file_inside(self._folder(kind) / f"{key}{SUFFIX}", file)
 
     def _draft_path(self, draft_id: str) -> Path:
         if not is_valid_draft_id(draft_id):
@@ -345,7 +359,7 @@ class LocalFolderStore:
     # -- files -------------------------------------------------------------------------------
 
     def _get_named(self, kind: Kind, name: str) -> StoredScenario:
-        key, file = name.removesuffix(SUFFIX), f"{kind}/{name}"
+        key, file = name.removesuffix(SUFFIX), f"{self._items}{kind}/{name}"
         if not is_valid_key(key):
             raise UnreadableError(
                 file,
@@ -403,7 +417,8 @@ class LocalFolderStore:
 
     def _locked(self, kind: str, key: str) -> contextlib.AbstractContextManager[None]:
         """This item's lock (raises OSError when the lock file cannot be made)."""
-        return locked(self._inside(self.root / LOCKS / f"{kind}.{key}.lock", LOCKS))
+        name = f"{self.room}.{kind}.{key}.lock" if self.room else f"{kind}.{key}.lock"
+        return locked(self._inside(self.root / LOCKS / name, LOCKS))
 
     def _read(self, path: Path, file: str) -> tuple[Signature, bytes] | None:
         """The file's signature and bytes, or None when it does not exist."""

@@ -5,8 +5,8 @@ import streamlit as st
 from alignment import ScenarioError, dump_scenario
 from alignment.levers import with_values
 from alignment.scenario import Role
-from alignment.storage import Listing, StorageError, default_store
-from workshop_ui import compare, layout, library, state, tables
+from alignment.storage import Listing, StorageError
+from workshop_ui import compare, layout, library, rooms, state, tables
 from workshop_ui.unreadable import unreadable_warning
 
 st.set_page_config(layout="wide", page_title="Scenarios · Alignment workshop")
@@ -16,6 +16,7 @@ layout.sidebar()
 st.title("Scenarios")
 st.caption("Save what the room has agreed so far, share it as a file, or compare two proposals.")
 scenario = state.working()
+room_items = rooms.items()  # the room's library; None until this person joins the room
 
 
 def save() -> None:
@@ -23,7 +24,9 @@ def save() -> None:
     changes = {f"metadata.{f}": st.session_state[f"save_{f}"] for f in fields}
     try:
         named = with_values(scenario, changes)
-        default_store().create("scenarios", named)
+        if room_items is None:
+            raise StorageError("join the room on the Room page first, then save")
+        room_items.create("scenarios", named)
     except ScenarioError as error:
         st.session_state["save_outcome"] = ("error", error.problems)
         return
@@ -47,10 +50,10 @@ with save_column, st.container(border=True):
         roles = list(get_args(Role))
         role.selectbox("Role", roles, index=roles.index(meta.role), key="save_role")
         st.text_area("Notes", value=meta.notes, key="save_notes", max_chars=5000, height=100)
-        st.form_submit_button("Save to the workshop library", key="save_scenario", on_click=save)
+        st.form_submit_button("Save to the room's library", key="save_scenario", on_click=save)
     outcome, problems = st.session_state.pop("save_outcome", (None, []))
     if outcome == "saved":
-        st.success("Saved. It is in the library on the right for everyone in this workshop.")
+        st.success("Saved. It is in the library on the right for everyone in this room.")
     elif outcome == "error":
         layout.show_problems("Not saved; the working scenario is unchanged.", problems)
     st.download_button(
@@ -61,7 +64,7 @@ with save_column, st.container(border=True):
     layout.scenario_uploader("scenarios_upload")
 
 try:
-    listing = default_store().listing("scenarios")
+    listing = room_items.listing("scenarios") if room_items is not None else Listing()
 except StorageError as error:
     listing = Listing()
     st.warning(f"The saved scenarios cannot be listed: {layout.literal(str(error))}")
@@ -79,9 +82,9 @@ with library_column, st.container(border=True):
     st.selectbox("Scenario", list(entries), key="library_choice")
     chosen = entries[st.session_state["library_choice"]]
     st.caption(
-        f"{len(saved)} saved in this workshop, {len(entries) - len(saved)} shipped."
+        f"{len(saved)} saved in this room, {len(entries) - len(saved)} shipped."
         if saved or listing.unreadable
-        else "Nothing saved in this workshop yet: save the working scenario to share it here."
+        else "Nothing saved in this room yet: save the working scenario to share it here."
     )
     layout.user_text(chosen.metadata.description or "No description.")
     st.button(

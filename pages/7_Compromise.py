@@ -1,8 +1,7 @@
 import streamlit as st
 
-from alignment.storage import default_store
 from workshop_ui import compromise_view as view
-from workshop_ui import layout, proposal_actions, state
+from workshop_ui import layout, proposal_actions, room_live, rooms, state, uncertainty_view
 from workshop_ui.unreadable import unreadable_warning
 
 st.set_page_config(layout="wide", page_title="Compromise · Alignment workshop")
@@ -15,17 +14,19 @@ st.caption(
     "adopt the deal that leaves leadership and the reps better off than the status quo."
 )
 working, status_quo = state.working(), state.status_quo()
-store = default_store()
+here = rooms.here()
+room_live.watch(here.code)
+store = rooms.items()  # the room's proposals; None until this person joins the room
 with st.container(border=True):
     rep_utility = view.utility_controls(working)
 
 st.header("1. Proposals", divider="gray")
-listing = view.list_proposals(store)  # None when the folder cannot be read: it says so
+listing = view.list_proposals(store)  # None when they cannot be read (it says why) or joined
 stored = list(listing.items) if listing is not None else []
 usable = view.comparable(stored, working)
 form_column, list_column = st.columns([2, 3], gap="large")
 with form_column, st.container(border=True):
-    view.proposal_form(store)
+    view.proposal_form(store, here)
 with list_column:
     st.subheader(f"On the table ({len(stored)})")
     if listing is not None:
@@ -35,7 +36,7 @@ with list_column:
         st.dataframe(view.proposals_table(stored), hide_index=True, width="stretch",
                      key="proposal_list", column_config=view.PROPOSAL_COLUMNS)  # fmt: skip
         with st.expander("Load, overwrite or delete a proposal"):
-            proposal_actions.manage_proposal(store, stored)
+            proposal_actions.manage_proposal(store, stored, read_only=here.room.read_only)
     elif listing is not None and not listing.unreadable:
         st.info("No proposals yet. Save the working scenario as the first one.")
     by_key, labels = {p.key: p for p in usable}, view.proposal_labels(usable)
@@ -72,10 +73,15 @@ if view.search_result(request) is not None:
     st.header("3. The suggested deal", divider="gray")
     view.deal_section(result, deal, request, status_quo, chosen)
 
-st.header("4. Workshop report", divider="gray")
+st.header("4. How sure are we?", divider="gray")
+uncertainty_view.compromise_section(
+    working, status_quo, rep_utility, chosen, request, constraints, rule, weight
+)
+
+st.header("5. Workshop report", divider="gray")
 st.caption(
     "The working scenario as the agreement, against the status quo and the proposals picked "
-    "above: one HTML page that opens offline, the same as Markdown, and the scenario to load "
-    "again."
+    "above, for the board: a PDF, the same as an HTML page that opens offline and as Markdown, "
+    "the figures as an Excel workbook, and the scenario to load again."
 )
 view.report_downloads(working, status_quo, [p.scenario for p in chosen])

@@ -205,7 +205,7 @@ def test_picking_proposals_compares_them_with_the_status_quo(store, launch):
     assert list(table.columns) == ["", "Status quo", "Cheap Nova", "Dear Nova"]
     assert table.iloc[0, 0] == "Leadership's value (per period)"
     nova = table[table[""] == "Nova (new) price"].iloc[0]
-    assert (nova["Status quo"], nova["Cheap Nova"], nova["Dear Nova"]) == ("600", "540", "720")
+    assert (nova["Status quo"], nova["Cheap Nova"], nova["Dear Nova"]) == ("$600", "$540", "$720")
     text = shown_text(app)
     assert "From **Cheap Nova**:" in text and "From **Dear Nova**:" in text
     assert "of value per period" in text

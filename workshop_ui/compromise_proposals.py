@@ -21,9 +21,10 @@ from alignment import compromise as engine
 from alignment.compromise import RepUtility, format_value
 from alignment.levers import with_values
 from alignment.scenario import Role
-from alignment.storage import Listing, StorageError, Store, StoredScenario
+from alignment.storage import ItemStore, Listing, StorageError, StoredScenario
 from workshop_ui import layout, state
 from workshop_ui.compromise_search import _scenario
+from workshop_ui.rooms import Here
 
 __all__ = [
     "DOUBLE_CLICK_SECONDS",
@@ -81,10 +82,13 @@ def as_proposal(scenario: Scenario, title: str, author: str, role: str, rational
     )  # fmt: skip
 
 
-def list_proposals(store: Store) -> Listing | None:
-    """Every proposal on file (readable newest first, and those that cannot be read); None,
-    and a warning saying why, when the folder itself cannot be read.
+def list_proposals(store: ItemStore | None) -> Listing | None:
+    """Every proposal of the room (readable newest first, and those that cannot be read); None,
+    and a message saying why, when they cannot be read or this person has not joined the room.
     """
+    if store is None:
+        st.info("Join the room on the Room page to see its proposals and put yours forward.")
+        return None
     try:
         return store.listing("proposals")
     except StorageError as error:
@@ -106,13 +110,15 @@ def _just_saved(proposal: Scenario) -> bool:
     )
 
 
-def _save_proposal(store: Store) -> None:
+def _save_proposal(store: ItemStore, here: Here | None) -> None:
     s = st.session_state
+    me = here.participant if here is not None else None
+    author = me.name if me is not None else s.get("proposal_author", "")
+    role = me.role if me is not None else s.get("proposal_role", "facilitator")
     try:
         proposal = as_proposal(
-            state.working(), s["proposal_title"], s["proposal_author"], s["proposal_role"],
-            s["proposal_rationale"],
-        )  # fmt: skip
+            state.working(), s["proposal_title"], author, role, s["proposal_rationale"]
+        )
         if _just_saved(proposal):  # a double click: the first click already saved it
             s["proposal_outcome"] = ("saved", [proposal.metadata.name])
             return
@@ -130,15 +136,27 @@ def _save_proposal(store: Store) -> None:
         s[key] = ""
 
 
-def proposal_form(store: Store) -> None:
-    """Turn the working scenario into a proposal: title, author, role and rationale."""
+def proposal_form(store: ItemStore | None, here: Here | None = None) -> None:
+    """Turn the working scenario into a proposal: title, author, role and rationale.
+
+    In a room the author and role are the participant's own, as they joined.
+    """
     st.subheader("Propose the working scenario")
+    if store is None:
+        return
+    if here is not None and here.room.read_only:
+        st.info(f"Room {here.code} is closed and archived: no more proposals can be added.")
+        return
+    me = here.participant if here is not None else None
     with st.form("proposal_form", border=False):
         st.text_input("Title", key="proposal_title", max_chars=200,
                       placeholder="e.g. Nova at 650 with a 25 kicker")  # fmt: skip
-        author, role = st.columns(2)
-        author.text_input("Author", key="proposal_author", max_chars=200)
-        role.selectbox("Role", ROLES, format_func=ROLE_LABELS.get, key="proposal_role")
+        if me is None:
+            author, role = st.columns(2)
+            author.text_input("Author", key="proposal_author", max_chars=200)
+            role.selectbox("Role", ROLES, format_func=ROLE_LABELS.get, key="proposal_role")
+        else:
+            st.caption(f"Proposed by {layout.literal(me.name)} ({ROLE_LABELS[me.role]})")
         st.text_area(
             "Rationale",
             key="proposal_rationale",
@@ -148,7 +166,7 @@ def proposal_form(store: Store) -> None:
         )
         st.form_submit_button(
             "Save as a proposal", key="proposal_save", icon=":material/how_to_vote:",
-            on_click=_save_proposal, args=(store,), type="primary",
+            on_click=_save_proposal, args=(store, here), type="primary",
         )  # fmt: skip
     outcome, details = st.session_state.pop("proposal_outcome", (None, []))
     if outcome == "saved":

@@ -9,7 +9,7 @@ import streamlit as st
 from alignment import Scenario, ScenarioError, load_scenario
 from alignment.safe_text import download_name as safe_download_name
 from alignment.safe_text import markdown_label, markdown_literal, plain_text
-from workshop_ui import access, explain, model, state
+from workshop_ui import access, explain, model, room_sidebar, state
 from workshop_ui.formatting import Kind, delta, format_value
 
 # Streamlit's wide layout keeps 5rem either side; at 1280 px that costs the charts a sixth of
@@ -21,6 +21,9 @@ _PAGE_STYLE = """
 }
 </style>
 """
+
+# Scenario files are at most 256 KB; a larger upload is refused before the app reads it.
+SCENARIO_UPLOAD_MB = 1
 
 
 @dataclass(frozen=True)
@@ -56,6 +59,7 @@ def sidebar() -> None:
     """The scenario being edited, and the way back to where it started; a warning over the
     page when the plan's hours did not settle. Call on every page."""
     st.html(_PAGE_STYLE)
+    room_sidebar.sidebar_panel()
     if not model.converged(state.working(), state.status_quo()):
         st.warning(explain.NOT_CONVERGED, icon=":material/warning:")
     with st.sidebar:
@@ -155,6 +159,7 @@ def scenario_uploader(key: str, label: str = "Upload a scenario file (YAML)") ->
     problems_key = f"{key}_problems"
     st.file_uploader(
         label, type=["yaml", "yml"], key=key, on_change=_load_upload, args=(key, problems_key),
+        max_upload_size=SCENARIO_UPLOAD_MB,
         help="A file saved from the Scenarios page, or written by hand from one in scenarios/.",
     )  # fmt: skip
     problems = st.session_state.get(problems_key)

@@ -18,10 +18,10 @@ import streamlit as st
 from alignment.safe_text import plain_text
 from alignment.storage import (
     ConflictError,
+    ItemStore,
     Listing,
     NotFoundError,
     StorageError,
-    Store,
     StoredScenario,
 )
 from workshop_ui import access, layout, state
@@ -84,8 +84,11 @@ def proposal_notices(listing: Listing | None) -> None:
         show(layout.literal(message))
 
 
-def manage_proposal(store: Store, proposals: Sequence[StoredScenario]) -> None:
-    """Load, overwrite or delete one proposal; overwriting and deleting ask twice."""
+def manage_proposal(
+    store: ItemStore, proposals: Sequence[StoredScenario], *, read_only: bool = False
+) -> None:
+    """Load, overwrite or delete one proposal; overwriting and deleting ask twice (and are
+    not offered in a closed room)."""
     s = st.session_state
     by_key = {p.key: p for p in proposals}
     labels = proposal_labels(proposals)
@@ -108,9 +111,9 @@ def manage_proposal(store: Store, proposals: Sequence[StoredScenario]) -> None:
         load.button("Load as the new status quo", key="proposal_load", width="stretch",
                     on_click=state.load, args=(item.scenario,))  # fmt: skip
     overwrite.button("Overwrite with working", key="proposal_overwrite", width="stretch",
-                     on_click=_ask, args=("overwrite", opened))  # fmt: skip
+                     on_click=_ask, args=("overwrite", opened), disabled=read_only)  # fmt: skip
     delete.button("Delete", key="proposal_delete", width="stretch",
-                  on_click=_ask, args=("delete", opened))  # fmt: skip
+                  on_click=_ask, args=("delete", opened), disabled=read_only)  # fmt: skip
     pending = s.get(_PENDING)
     if pending is not None:
         _confirm(store, pending)
@@ -123,7 +126,7 @@ def _ask(action: Action, target: ProposalRef) -> None:
     st.session_state.pop(_CONFLICT, None)
 
 
-def _confirm(store: Store, pending: PendingChange) -> None:
+def _confirm(store: ItemStore, pending: PendingChange) -> None:
     label = layout.literal(pending.target.label)
     what = pending.action
     with st.container(border=True):
@@ -131,7 +134,7 @@ def _confirm(store: Store, pending: PendingChange) -> None:
             st.warning(f"Replace the plan in **{label}** with the working scenario? Its title, "
                        "author, role and rationale stay.")  # fmt: skip
         else:
-            st.warning(f"Delete **{label}** for everyone in this workshop? This cannot be undone.")
+            st.warning(f"Delete **{label}** for everyone in this room? This cannot be undone.")
         if not access.require_facilitator(f"{what} a proposal"):
             return
         yes, no = st.columns(2)
@@ -141,7 +144,7 @@ def _confirm(store: Store, pending: PendingChange) -> None:
                   on_click=st.session_state.pop, args=(_PENDING, None))  # fmt: skip
 
 
-def _apply(store: Store, pending: PendingChange) -> None:
+def _apply(store: ItemStore, pending: PendingChange) -> None:
     """Do the confirmed change to the proposal it names, at the revision it was asked at."""
     s = st.session_state
     s.pop(_PENDING, None)
@@ -179,7 +182,7 @@ def _deleted_elsewhere(target: ProposalRef, action: Action) -> str:
     return f"{target.label} was deleted by someone else; nothing was {DONE[action]}."
 
 
-def _conflict(store: Store, item: StoredScenario) -> None:
+def _conflict(store: ItemStore, item: StoredScenario) -> None:
     st.error(
         "Someone saved this proposal since you opened it: "
         f"**{layout.literal(proposal_label(item))}** now holds their version. Reload it to see "
@@ -197,7 +200,7 @@ def _reload(item: StoredScenario) -> None:
     st.session_state.pop(_CONFLICT, None)
 
 
-def _save_as_new(store: Store, item: StoredScenario) -> None:
+def _save_as_new(store: ItemStore, item: StoredScenario) -> None:
     s = st.session_state
     s.pop(_CONFLICT, None)
     meta = item.scenario.metadata
