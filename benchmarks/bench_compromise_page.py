@@ -4,7 +4,7 @@
 
 Runs the page with Streamlit's AppTest (no browser) against a temporary workshop store:
 
-1. the first visit, which runs the 20,000-plan search;
+1. the first visit, which runs the search (sample, frontier and every deal);
 2. reruns after widgets that do not change the search — picking a proposal to compare
    (unrelated to the search) and moving the bargaining weight (a new bargain over the cached
    candidates) — reporting median and 95th percentile, and how many searches ran meanwhile

@@ -20,7 +20,7 @@ def open_compromise(visit):
 
 
 def settle_with_chart(visit):
-    # The first search evaluates 20,000 plans: allow for a slow, shared machine.
+    # The first search samples and optimises every deal: allow for a slow, shared machine.
     visit.settle(timeout_ms=90_000)
     visit.page.locator(f"{CHART} canvas, {CHART} svg").first.wait_for(timeout=60_000)
     visit.page.wait_for_timeout(300)  # the chart draws just after the script finishes

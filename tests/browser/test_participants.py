@@ -8,6 +8,8 @@ is on the table for the others.
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from alignment.storage import LocalFolderStore
@@ -52,6 +54,16 @@ def test_three_participants_moving_levers_at_once_each_keep_their_own_work(open_
         )
         expected_nova = status_quo.product("nova").price + (n + 2) * nova_step
         expected_pro = status_quo.product("pro").price - (n + 1) * pro_step
+        # On a busy machine the last press may still be on its way when the page first looks
+        # idle: wait (bounded) for the autosave to hold it; a lost press never arrives.
+        deadline = time.monotonic() + 20
+        while working.product("nova").price != pytest.approx(expected_nova) or (
+            working.product("pro").price != pytest.approx(expected_pro)
+        ):
+            if time.monotonic() > deadline:
+                break
+            visit.settle_fully()
+            working, _ = store.load_draft(visit.session_id())
         assert working.product("nova").price == pytest.approx(expected_nova)
         assert working.product("pro").price == pytest.approx(expected_pro)
         shown = visit.page.locator(".st-key-price_nova input[type='range']").input_value()
