@@ -151,15 +151,17 @@ def ranking_chart(ranking: Ranking, reps_unit: str = "money per rep") -> alt.Cha
         alt.Chart(frame)
         .mark_bar(cornerRadiusEnd=3)
         .encode(
-            y=alt.Y("input:N", sort=order, title=None, axis=alt.Axis(labelLimit=260)),
+            # Long input names are cut (the tooltip holds them) so a phone keeps room for bars.
+            y=alt.Y("input:N", sort=order, title=None, axis=alt.Axis(labelLimit=170)),
             yOffset=alt.YOffset("side:N", sort=[labels[p] for p in parties]),
             x=alt.X("share:Q", title="Share of what moves each side's gain",
-                    axis=alt.Axis(format=D3_PERCENT_AXIS, tickCount=5),
+                    axis=alt.Axis(format=D3_PERCENT_AXIS, tickCount=4),
                     scale=alt.Scale(domain=[0, max(0.05, float(frame["share"].max() or 0))])),
             color=alt.Color(
                 "side:N", title=None,
                 scale=alt.Scale(domain=[labels[p] for p in parties],
                                 range=[PARTY_COLOURS[p] for p in parties]),
+                legend=alt.Legend(orient="top", direction="horizontal"),
             ),
             tooltip=[
                 alt.Tooltip("input:N", title="Input"),
