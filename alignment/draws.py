@@ -97,14 +97,3 @@ def evaluate_draws(
     by_draw = np.repeat(np.arange(draws), k)
     batch = replace(demand, reference_motivation=today.motivation).take(by_draw)
     return evaluate(scenario, plans.take(np.tile(np.arange(k), draws)), batch)
-
-
-def concatenate(parts: Sequence[Outcomes]) -> Outcomes:
-    """One batch of outcomes from several, in order."""
-    first = parts[0]
-    return type(first)(
-        **{
-            name: np.concatenate([getattr(part, name) for part in parts])
-            for name in first.__dataclass_fields__
-        }
-    )

@@ -6,7 +6,9 @@ budget. Everything else (market, team, goals) comes from the scenario.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, fields, replace
+from typing import TypeVar
 
 import numpy as np
 
@@ -51,6 +53,17 @@ class Plans:
         """The plans at ``index``, still shaped as a batch."""
         index = np.atleast_1d(index)
         return Plans(**{f.name: getattr(self, f.name)[index] for f in fields(self)})
+
+
+Batch = TypeVar("Batch", "Plans", "Outcomes")
+
+
+def stacked(parts: Sequence[Batch]) -> Batch:
+    """Several batches of plans (or of their outcomes) as one, in order."""
+    first = parts[0]
+    return type(first)(
+        **{f.name: np.concatenate([getattr(part, f.name) for part in parts]) for f in fields(first)}
+    )
 
 
 def apply_plan(scenario: Scenario, plans: Plans, index: int = 0) -> Scenario:

@@ -37,7 +37,7 @@ from alignment.compromise.utilities import (
     plan_in_working,
 )
 from alignment.draws import evaluate_draws
-from alignment.evaluate import Outcomes, Plans
+from alignment.evaluate import Outcomes, Plans, stacked
 from alignment.scenario import Scenario
 from alignment.uncertainty_inputs import UncertainParameter, _valid_interval, uncertain_parameters
 
@@ -366,7 +366,7 @@ def draw_outcomes(
         groups.setdefault(_frame_key(scenario), []).append(key)
     found: dict[str, Outcomes] = {}
     for members in groups.values():
-        batch = _stack([Plans.from_scenario(distinct[key]) for key in members])
+        batch = stacked([Plans.from_scenario(distinct[key]) for key in members])
         outcomes = evaluate_draws(
             distinct[members[0]], batch, parameters, unique_values, status_quo=status_quo
         )
@@ -380,14 +380,6 @@ def _frame_key(scenario: Scenario) -> str:
     """What a plan shares with every plan it can be batched with: all but the levers."""
     terms = scenario.commission.model_dump(exclude={"revenue_rate", "margin_rate", "kickers"})
     return repr(sorted(terms.items()))
-
-
-def _stack(parts: Sequence[Plans]) -> Plans:
-    first = parts[0]
-    return Plans(**{
-        name: np.concatenate([getattr(part, name) for part in parts])
-        for name in first.__dataclass_fields__
-    })  # fmt: skip
 
 
 def _outcome_grid(outcomes: Outcomes, draws: int) -> Outcomes:

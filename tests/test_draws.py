@@ -13,8 +13,8 @@ from scipy.optimize import brentq
 
 from alignment import Outcomes, Plans, evaluate, load_scenario
 from alignment.demand import MAX_UNASSISTED_HOURS, unassisted_ratios
-from alignment.draws import concatenate, evaluate_draws, with_values
-from alignment.evaluate import calibrated
+from alignment.draws import evaluate_draws, with_values
+from alignment.evaluate import calibrated, stacked
 from alignment.uncertainty_inputs import uncertain_parameters
 
 SCENARIO_DIR = Path(__file__).resolve().parents[1] / "scenarios"
@@ -32,7 +32,7 @@ def one_draw_at_a_time(scenario, plans, parameters, values, status_quo=None):
         drawn = with_values(scenario, parameters, row)
         base = None if status_quo is None else with_values(status_quo, parameters, row)
         results.append(evaluate(drawn, plans, calibrated(drawn, base)))
-    return concatenate(results)
+    return stacked(results)
 
 
 def random_values(parameters, draws, seed=42):
@@ -87,7 +87,7 @@ def test_every_value_at_its_central_value_gives_the_scenarios_own_outcomes(launc
     plans = three_plans(launch)
     drawn = evaluate_draws(launch, plans, parameters, np.tile(central, (3, 1)))
     alone = evaluate(launch, plans)
-    assert_same_outcomes(drawn, concatenate([alone] * 3), rtol=1e-9)
+    assert_same_outcomes(drawn, stacked([alone] * 3), rtol=1e-9)
 
 
 def test_draws_that_differ_give_different_outcomes(launch):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Literal, TypeVar
+from typing import Literal
 
 import numpy as np
 
@@ -44,7 +44,7 @@ from alignment.compromise.utilities import (
     value_in_working,
 )
 from alignment.demand import Demand
-from alignment.evaluate import Outcomes, Plans, calibrated, evaluate
+from alignment.evaluate import Outcomes, Plans, calibrated, evaluate, stacked
 from alignment.scenario import Scenario
 
 DealRule = Literal[
@@ -61,7 +61,6 @@ RULE_LABELS: dict[str, str] = {
     "closest_trade_off": "Closest trade-off",
 }
 _CLOSEST_TRADE_OFFS = 3
-_Batch = TypeVar("_Batch", Plans, Outcomes)
 NO_CONSTRAINTS = Constraints()
 
 
@@ -400,17 +399,7 @@ def _optimised(
     new = np.sort(first[first >= len(known)]) - len(known)
     extra = plans_from_levers(problem.working, levers[new])
     found_outcomes = evaluate(problem.working, extra, problem.demand)
-    return _joined(plans, extra), _joined(outcomes, found_outcomes)
-
-
-def _joined(first: _Batch, second: _Batch) -> _Batch:
-    """Two batches of plans (or of their outcomes) as one, in order."""
-    return type(first)(
-        **{
-            name: np.concatenate([getattr(first, name), getattr(second, name)])
-            for name in first.__dataclass_fields__
-        }
-    )
+    return stacked([plans, extra]), stacked([outcomes, found_outcomes])
 
 
 def _nearest(

@@ -21,7 +21,7 @@ from alignment.compromise.polish import polish
 from alignment.compromise.sampling import lever_matrix, plans_from_levers
 from alignment.compromise.utilities import party_utilities
 from alignment.draws import evaluate_draws
-from alignment.evaluate import Plans, evaluate
+from alignment.evaluate import Plans, evaluate, stacked
 from alignment.scenario import Scenario
 from alignment.uncertainty import draw_outcomes, latin_hypercube, plan_gains
 
@@ -94,7 +94,7 @@ def robust_deal(
     point, _ = polish(chances, unit[best], step=0.02, max_steps=MAX_STEPS)
     chosen = problem.levers_at(point[None, :])
     plans = plans_from_levers(working, chosen)
-    both_plans = _stacked(plans, result.plans.take(result.nash.index))
+    both_plans = stacked([plans, result.plans.take(result.nash.index)])
     gains = plan_gains(working, both_plans, sample, status_quo, result.rep_utility)
     chance = gains.both_gain()
     return RobustDeal(
@@ -136,12 +136,3 @@ def _starting_points(result: SearchResult) -> np.ndarray:
         frontier = frontier[np.argsort(distance, kind="stable")]
     chosen = list(dict.fromkeys(deals + frontier.tolist()))[:_START_POINTS]
     return np.array(chosen, dtype=int)
-
-
-def _stacked(first: Plans, second: Plans) -> Plans:
-    return Plans(
-        **{
-            name: np.concatenate([getattr(first, name), getattr(second, name)])
-            for name in first.__dataclass_fields__
-        }
-    )
