@@ -32,15 +32,16 @@ def test_three_participants_moving_levers_at_once_each_keep_their_own_work(open_
     ids = [visit.session_id() for visit in visits]
     assert len(set(ids)) == PEOPLE
 
-    # Interleaved bursts: person n presses → n+2 times on Nova and ← n+1 times on Pro.
+    # Interleaved rounds: person n presses → n+2 times on Nova and ← n+1 times on Pro; within a
+    # round all three sessions are busy at once. (Bursts on one page: test_rapid_input.py.)
     for press in range(PEOPLE + 2):
         for n, visit in enumerate(visits):
             if press < n + 2:
                 visit.page.locator(".st-key-price_nova input[type='range']").press("ArrowRight")
             if press < n + 1:
                 visit.page.locator(".st-key-price_pro input[type='range']").press("ArrowLeft")
-    for visit in visits:
-        visit.settle_fully()
+        for visit in visits:
+            visit.settle_fully()
 
     store = LocalFolderStore(data_dir)
     novas = []
