@@ -24,7 +24,7 @@ import os
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -41,8 +41,10 @@ from alignment.rooms import (
     Vote,
     is_code,
     new_code,
+    parse_agenda_step,
     parse_name,
     parse_role,
+    parse_timer_minutes,
 )
 from alignment.scenario import Scenario
 from alignment.storage import (
@@ -246,14 +248,32 @@ class LocalRoomStore:
     def reveal_tally(self, code: str, revealed: bool) -> Room:
         return self._set(code, tally_revealed=bool(revealed))
 
+    def set_agenda(self, code: str, step: int) -> Room:
+        """Move every screen in the room to agenda step ``step`` (an index into AGENDA)."""
+        return self._set(code, agenda_step=parse_agenda_step(step))
+
+    def start_timer(self, code: str, minutes: float | None) -> Room:
+        """Start a countdown of ``minutes`` on every screen in the room (None: stop it)."""
+        length = parse_timer_minutes(minutes)
+        ends = None if length is None else datetime.now(UTC) + timedelta(minutes=length)
+        return self._set(code, timer_ends_at=ends)
+
+    def agree(self, code: str, proposal: str | None) -> Room:
+        """Record one of the room's proposals as the plan it agreed on (None: not yet)."""
+        if proposal is not None:
+            self.items(code).get("proposals", proposal)
+        return self._set(code, agreed=proposal)
+
     def forget_proposal(self, code: str, proposal: str) -> None:
-        """Drop a deleted proposal's votes and take it off the screen (call inside a change)."""
+        """Drop a deleted proposal's votes and take it off the screen and out of the agreed
+        plan (call inside a change)."""
         votes = self._read_json(code, "votes.json")
         if votes.pop(proposal, None) is not None:
             self._write_json(code, "votes.json", votes)
         room = self.room(code)
-        if room.on_screen == proposal:
-            self._write_room(replace(room, on_screen=None))
+        gone = {name: None for name in ("on_screen", "agreed") if getattr(room, name) == proposal}
+        if gone:
+            self._write_room(replace(room, **gone))  # type: ignore[arg-type]
 
     def _set(self, code: str, **fields: Any) -> Room:
         self.change(code, lambda: self._write_room(replace(self.room(code), **fields)))
@@ -305,6 +325,8 @@ class LocalRoomStore:
             "created_at": room.created_at.isoformat(), "version": room.version,
             "on_screen": room.on_screen, "tally_revealed": room.tally_revealed,
             "closed_at": room.closed_at.isoformat() if room.closed_at else None,
+            "agenda_step": room.agenda_step, "agreed": room.agreed,
+            "timer_ends_at": room.timer_ends_at.isoformat() if room.timer_ends_at else None,
         }  # fmt: skip
         write_atomically(self._file(room.code, "room.json"), json.dumps(record).encode())
 
@@ -387,14 +409,30 @@ def _room_from(raw: bytes, code: str) -> Room:
             created_at=datetime.fromisoformat(data["created_at"]), version=int(data["version"]),
             on_screen=data["on_screen"], tally_revealed=bool(data["tally_revealed"]),
             closed_at=datetime.fromisoformat(data["closed_at"]) if data["closed_at"] else None,
+            # Records written before agendas, timers and agreed plans have none of them.
+            agenda_step=parse_agenda_step(data.get("agenda_step", 0)),
+            agreed=data.get("agreed"),
+            timer_ends_at=_time_or_none(data.get("timer_ends_at")),
         )  # fmt: skip
-    except (ValueError, KeyError, TypeError, RecursionError):
+    except (ValueError, KeyError, TypeError, RecursionError, InvalidInputError):
         raise _damaged(code, "room.json") from None
     if room.code != code or room.status not in ("open", "closed"):
         raise _damaged(code, "room.json")
-    if room.on_screen is not None and not is_valid_key(room.on_screen):
-        raise _damaged(code, "room.json")
+    for key in (room.on_screen, room.agreed):
+        if key is not None and not is_valid_key(key):
+            raise _damaged(code, "room.json")
     return room
+
+
+def _time_or_none(text: object) -> datetime | None:
+    if text is None:
+        return None
+    if not isinstance(text, str):
+        raise TypeError("a time is written as text")
+    moment = datetime.fromisoformat(text)
+    if moment.tzinfo is None:
+        raise ValueError("a time needs its time zone")
+    return moment
 
 
 def _damaged(code: str, name: str) -> RoomError:

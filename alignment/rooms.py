@@ -38,6 +38,15 @@ SIDES = ("leadership", "sales", "marketing")
 Choice = Literal["for", "against"]
 CHOICES: tuple[str, ...] = get_args(Choice)
 Status = Literal["open", "closed"]
+# The facilitator's agenda: the step shown on every screen in the room, in order.
+AGENDA: tuple[str, ...] = (
+    "The problem today",
+    "Explore prices and pay",
+    "Put plans on the table",
+    "Vote",
+    "Agree the plan",
+)
+MAX_TIMER_MINUTES = 180
 
 _CODE = re.compile(f"[{CODE_ALPHABET}]{{{CODE_LENGTH}}}")
 T = TypeVar("T")
@@ -103,6 +112,27 @@ def parse_name(text: object, what: str = "your name") -> str:
     return name
 
 
+def parse_agenda_step(step: object) -> int:
+    if isinstance(step, bool) or not isinstance(step, int) or not 0 <= step < len(AGENDA):
+        raise InvalidInputError(f"an agenda step is a number from 1 to {len(AGENDA)}")
+    return step
+
+
+def parse_timer_minutes(minutes: object) -> float | None:
+    """A countdown's length in minutes (None stops the timer)."""
+    if minutes is None:
+        return None
+    if (
+        isinstance(minutes, bool)
+        or not isinstance(minutes, int | float)
+        or not (0 < minutes <= MAX_TIMER_MINUTES)
+    ):
+        raise InvalidInputError(
+            f"a timer runs for more than 0 and at most {MAX_TIMER_MINUTES} minutes"
+        )
+    return float(minutes)
+
+
 def parse_role(text: object) -> RoomRole:
     if text not in ROOM_ROLES:
         raise InvalidInputError(f"pick a role: one of {', '.join(ROOM_ROLES)}")
@@ -121,6 +151,19 @@ class Room:
     on_screen: str | None = None  # a proposal's key
     tally_revealed: bool = False
     closed_at: datetime | None = None
+    agenda_step: int = 0  # an index into AGENDA
+    timer_ends_at: datetime | None = None  # the facilitator's countdown, if one runs
+    agreed: str | None = None  # the proposal the room agreed on
+
+    @property
+    def agenda(self) -> str:
+        return AGENDA[self.agenda_step]
+
+    def seconds_left(self, now: datetime) -> float | None:
+        """Seconds until the timer ends (0 once it has), None without a timer."""
+        if self.timer_ends_at is None:
+            return None
+        return max((self.timer_ends_at - now).total_seconds(), 0.0)
 
     @property
     def is_default(self) -> bool:
@@ -204,5 +247,11 @@ class RoomStore(Protocol):
     def show(self, code: str, proposal: str | None) -> Room: ...
 
     def reveal_tally(self, code: str, revealed: bool) -> Room: ...
+
+    def set_agenda(self, code: str, step: int) -> Room: ...
+
+    def start_timer(self, code: str, minutes: float | None) -> Room: ...
+
+    def agree(self, code: str, proposal: str | None) -> Room: ...
 
     def change(self, code: str, action: Callable[[], T]) -> T: ...

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 
 from alignment.room_store import LocalRoomStore
 from alignment.rooms import (
+    AGENDA,
     CODE_ALPHABET,
     DEFAULT_ROOM,
     InvalidInputError,
@@ -187,9 +190,58 @@ def test_deleting_a_proposal_drops_its_votes_and_takes_it_off_screen(rooms, scen
     rooms.join(code, ANA, "Ana", "sales")
     rooms.vote(code, item.key, ANA, "for")
     rooms.show(code, item.key)
+    rooms.agree(code, item.key)
     rooms.items(code).delete("proposals", item.key, item.revision)
     assert rooms.tallies(code) == {}
     assert rooms.room(code).on_screen is None
+    assert rooms.room(code).agreed is None
+
+
+def test_agenda_timer_and_agreed_plan_belong_to_the_room_and_follow_its_version(rooms, scenario):
+    code = rooms.open_room("A", scenario).code
+    other = rooms.open_room("B", scenario).code
+    key = rooms.items(code).create("proposals", scenario).key
+    before = rooms.version(code)
+    assert rooms.room(code).agenda == AGENDA[0]
+    assert rooms.room(code).seconds_left(datetime.now(UTC)) is None
+    rooms.set_agenda(code, 3)
+    started = datetime.now(UTC)
+    rooms.start_timer(code, 10)
+    finished = datetime.now(UTC)
+    rooms.agree(code, key)
+    room = rooms.room(code)
+    assert (room.agenda, room.agreed) == (AGENDA[3], key)
+    assert 600 <= room.seconds_left(started) <= 600 + (finished - started).total_seconds()
+    assert room.seconds_left(started + timedelta(minutes=11)) == 0.0
+    assert rooms.version(code) == before + 3
+    untouched = rooms.room(other)
+    assert (untouched.agenda_step, untouched.timer_ends_at, untouched.agreed) == (0, None, None)
+    rooms.start_timer(code, None)
+    assert rooms.room(code).timer_ends_at is None
+
+
+@pytest.mark.parametrize(
+    ("call", "says"),
+    [
+        (lambda r, c: r.set_agenda(c, 9), "agenda step is a number from 1 to 5"),
+        (lambda r, c: r.set_agenda(c, True), "agenda step"),
+        (lambda r, c: r.start_timer(c, 0), "at most 180 minutes"),
+        (lambda r, c: r.start_timer(c, 600), "at most 180 minutes"),
+        (lambda r, c: r.start_timer(c, "5"), "minutes"),
+    ],
+)
+def test_agenda_and_timer_refuse_what_is_out_of_range(rooms, scenario, call, says):
+    code = rooms.open_room("A", scenario).code
+    with pytest.raises(InvalidInputError, match=says):
+        call(rooms, code)
+
+
+def test_only_the_rooms_own_proposal_can_be_agreed(rooms, scenario):
+    code = rooms.open_room("A", scenario).code
+    elsewhere = rooms.items(rooms.open_room("B", scenario).code).create("proposals", scenario)
+    with pytest.raises(NotFoundError):
+        rooms.agree(code, elsewhere.key)
+    assert rooms.room(code).agreed is None
 
 
 def test_the_default_room_holds_the_items_saved_before_rooms(tmp_path, scenario):
