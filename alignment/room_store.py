@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from alignment.rooms import (
     CHOICES,
@@ -64,14 +64,22 @@ from alignment.storage_format import (
     item_from_bytes,
 )
 
+if TYPE_CHECKING:
+    from alignment.sql_rooms import SqlRoomStore
+
 T = TypeVar("T")
 PARTICIPANT_ID = re.compile(r"[0-9a-f]{16,64}")
 MAX_RECORD_BYTES = 1_000_000
 _EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 
 
-def default_rooms() -> LocalRoomStore:
-    """The rooms kept in :func:`alignment.storage.default_store`'s folder."""
+def default_rooms() -> LocalRoomStore | SqlRoomStore:
+    """The rooms in the workshop database if ``ALIGNMENT_DATABASE_URL`` names one (see
+    :mod:`alignment.sql_rooms`), else in :func:`alignment.storage.default_store`'s folder."""
+    if os.environ.get("ALIGNMENT_DATABASE_URL", "").strip():
+        from alignment.sql_rooms import sql_rooms
+
+        return sql_rooms()
     return LocalRoomStore(default_store().root)
 
 
@@ -139,10 +147,21 @@ class LocalRoomStore:
         if code == DEFAULT_ROOM:
             return None
         file = f"{ROOMS}/{code}/scenario.yaml"
-        read = self._read(self._file(code, "scenario.yaml"))
+        path = self._file(code, "scenario.yaml")
+        try:
+            read = read_bounded(path, MAX_RECORD_BYTES)
+        except OSError as error:
+            raise RoomError(f"cannot read {file} ({error.strerror or error})") from None
         if read is None:
             raise RoomError(f"{file} is missing; restore it from a backup")
-        return item_from_bytes("scenario", read, file).scenario
+        cached = _SCENARIO_CACHE.get(str(path))
+        if cached is not None and cached[0] == read[0]:
+            return cached[1]
+        scenario = item_from_bytes("scenario", read[1], file).scenario
+        if len(_SCENARIO_CACHE) >= _ROOM_CACHE_SIZE:
+            _SCENARIO_CACHE.clear()
+        _SCENARIO_CACHE[str(path)] = (read[0], scenario)
+        return scenario
 
     def close(self, code: str) -> Room:
         """Close and archive the room: from now on it can be looked at, not changed."""
@@ -444,6 +463,8 @@ def _damaged(code: str, name: str) -> RoomError:
 # The live check reads room.json about once a second per screen: parse it once per change.
 # A plain dict under the GIL: a lost race only costs one more parse.
 _ROOM_CACHE: dict[str, tuple[tuple[int, ...], Room]] = {}
+# Every screen of a room shows its status quo: parse the room's scenario once, not per rerun.
+_SCENARIO_CACHE: dict[str, tuple[tuple[int, ...], Scenario]] = {}
 _ROOM_CACHE_SIZE = 1024
 
 __all__ = ["LocalRoomStore", "NotFoundError", "RoomItems", "default_rooms"]
