@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 import time
+from collections.abc import Callable
 from typing import Any, TextIO
 
 from alignment import cli as base
@@ -27,7 +28,7 @@ from alignment.compromise import (
 )
 from alignment.evaluate import Plans, calibrated
 from alignment.scenario import Scenario, lever_names
-from alignment.units import Units
+from alignment.units import Units, rate, score, score_change
 
 EXIT_NO_DEAL = 1
 FORMATS = ("table", "json")
@@ -162,6 +163,7 @@ def deal_report(
         "rule": RULES[args.rule],
         "weight": args.weight if args.rule == "weighted" else None,
         "seed": args.seed,
+        "currency": working.metadata.currency,
         "found": deal is not None,
         "reason": result.no_deal_reason,
         "plans_weighed": len(result.plans),
@@ -216,23 +218,28 @@ def render_table(report: dict[str, Any]) -> str:
     else:
         rule = {"nash": "Nash bargaining", "kalai_smorodinsky": "Kalai–Smorodinsky"}[report["rule"]]
     lines += [f"Deal: {rule}, seed {report['seed']}", ""]
+    units = Units(currency=report["currency"])
     rows = [["Lever", "Status quo", "Deal", "Bounds"]]
     for lever in report["levers"]:
+        shown = _lever_format(lever["lever"], units)
         bounds = "fixed" if lever["low"] == lever["high"] else (
-            f"{_plain(lever['low'])}–{_plain(lever['high'])}"
+            f"{shown(lever['low'])}–{shown(lever['high'])}"
         )  # fmt: skip
         rows.append(
-            [text(lever["label"]), _plain(lever["status_quo"]), _plain(lever["deal"]), bounds]
+            [text(lever["label"]), shown(lever["status_quo"]), shown(lever["deal"]), bounds]
         )
     lines += [*base._aligned(rows), ""]
     rows = [["Side", "Status quo", "Deal", "Gain", "Unit"]]
     for side, name in (("leadership", "Leadership's value"), ("reps", "Reps' ")):
         part = report[side]
         label = name if side == "leadership" else name + part["measure"]
-        rows.append(
-            [label, f"{part['status_quo']:,.0f}", f"{part['deal']:,.0f}",
-             f"{part['gain']:+,.0f}", part["unit"]]
-        )  # fmt: skip
+        if part["unit"] == "score out of 100":
+            figures = [score(part["status_quo"], 1), score(part["deal"], 1),
+                       score_change(part["gain"])]  # fmt: skip
+        else:
+            figures = [units.money(part["status_quo"]), units.money(part["deal"]),
+                       units.money(part["gain"], signed=True)]  # fmt: skip
+        rows.append([label, *figures, part["unit"]])
     lines += [*base._aligned(rows), ""]
     lines.append(f"Nash product (gain × gain): {report['nash_product']:,.4g}")
     if report["probability_both_gain"] is not None:
@@ -248,5 +255,10 @@ def render_table(report: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _plain(value: float) -> str:
-    return f"{value:,.4g}" if abs(value) < 1 else f"{value:,.2f}"
+def _lever_format(lever: str, units: Units) -> Callable[[float], str]:
+    """How a lever's values read: prices and kickers in money, commission rates in percent."""
+    if lever.startswith(("price.", "kicker.")):
+        return units.money_exact
+    if lever.endswith("_rate"):
+        return rate
+    return lambda value: f"{value:,.4g}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -50,7 +51,11 @@ def test_locks_hold_and_the_table_names_the_rule():
     assert status == 0, err
     assert "weighted Nash (leadership's weight 0.7)" in out
     nova = next(line for line in out.splitlines() if line.startswith("Nova (new) price"))
-    assert nova.split()[-2] == "640.00" and nova.split()[-1] == "fixed"
+    assert nova.split()[-2] == "$640" and nova.split()[-1] == "fixed"
+    margin = next(line for line in out.splitlines() if line.startswith("Margin rate"))
+    assert margin.endswith("5.0 %–9.0 %")
+    leadership = next(line for line in out.splitlines() if line.startswith("Leadership's value"))
+    assert re.search(r"\$6\.\d\dM +\$6\.\d\dM +[+−]\$\d", leadership), leadership
     assert "Chance both sides gain" not in out  # --draws 0 skips it
 
 
