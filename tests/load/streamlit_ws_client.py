@@ -8,6 +8,7 @@ user key embedded in their element id.
 from __future__ import annotations
 
 import asyncio
+import ssl
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -58,12 +59,14 @@ class StreamlitSession:
     timeout: float = 60.0
     widget_values: dict[str, WidgetState] = field(default_factory=dict)
     pages: dict[str, str] = field(default_factory=dict)  # page name → script hash
+    tls: ssl.SSLContext | None = None  # for an https:// address (the hosted proxy)
     _socket: Any = None
 
     async def __aenter__(self) -> StreamlitSession:
         url = self.base_url.replace("http", "ws", 1).rstrip("/") + "/_stcore/stream"
+        secure = {"ssl": self.tls} if url.startswith("wss://") else {}
         self._socket = await websockets.connect(
-            url, subprotocols=["streamlit"], max_size=64 * 1024 * 1024
+            url, subprotocols=["streamlit"], max_size=64 * 1024 * 1024, **secure
         )
         return self
 
@@ -178,6 +181,8 @@ def _collect(result: RunResult, element: Any) -> None:
         result.texts.append(inner.body)
     elif element_kind == "metric":
         result.texts.append(f"{inner.label}={inner.body}")
+    elif element_kind in {"selectbox", "multiselect", "radio"}:
+        result.texts.extend(inner.options)
     if getattr(inner, "id", "") and element_kind in _VALUE_FIELDS:
         result.widgets[inner.id] = Widget(inner.id, element_kind, inner)
 
