@@ -6,7 +6,7 @@ from alignment import ScenarioError, dump_scenario
 from alignment.levers import with_values
 from alignment.scenario import Role
 from alignment.storage import Listing, StorageError
-from workshop_ui import compare, layout, library, rooms, state, tables
+from workshop_ui import compare_view, layout, library, rooms, state
 from workshop_ui.unreadable import unreadable_warning
 
 st.set_page_config(layout="wide", page_title="Scenarios · Alignment workshop")
@@ -14,7 +14,7 @@ state.ensure_state()
 layout.sidebar()
 
 st.title("Scenarios")
-st.caption("Save what the room has agreed so far, share it as a file, or compare two proposals.")
+st.caption("Save what the room has agreed so far, share it as a file, or compare any two plans.")
 scenario = state.working()
 room_items = rooms.items()  # the room's library; None until this person joins the room
 
@@ -93,33 +93,10 @@ with library_column, st.container(border=True):
         help="Replaces the working scenario; every figure is then compared with this one.",
     )  # fmt: skip
 
-st.subheader("Compare two scenarios")
+st.header("Before and after", divider="gray")
 st.caption(
-    "Selling hours follow motivation against the status quo's, as on every other page; a "
-    "scenario about other products is figured against its own."
+    "Put any two plans side by side: the status quo, your working plan, a proposal, a saved or "
+    "shipped scenario (the remedies). Picking one changes neither the status quo nor your "
+    "working plan. Hours follow motivation against the status quo's, as on every other page."
 )
-options = {"Working scenario": scenario, "Status quo": state.status_quo(), **entries}
-left, right = st.columns(2)
-first = left.selectbox("A", list(options), index=1, key="compare_a")
-second = right.selectbox("B", list(options), index=0, key="compare_b")
-labels = ("A", "B")
-a, b = options[first], options[second]
-outcomes, inputs = st.columns(2, gap="large")
-with outcomes:
-    results = compare.outcome_differences(a, b, labels, state.status_quo())
-    st.dataframe(
-        tables.comparison_styler(results, labels), hide_index=True, width="stretch",
-        key="compare_outcomes", height=35 * (len(results) + 1) + 3,
-        column_config={"Outcome": st.column_config.TextColumn(width="medium")},
-    )  # fmt: skip
-with inputs:
-    only = st.toggle("Only inputs that differ", value=True, key="compare_only_differences")
-    table = compare.input_differences(a, b, labels)
-    table = table[table["Differs"]] if only else table
-    if table.empty:
-        st.info("A and B have the same inputs: pick another scenario for A or B above.")
-    else:
-        st.dataframe(
-            tables.comparison_styler(table.drop(columns="Differs"), labels),
-            hide_index=True, width="stretch", key="compare_inputs",
-        )  # fmt: skip
+compare_view.before_after(scenario, state.status_quo(), room_items, saved)

@@ -421,10 +421,11 @@ def test_comparing_two_scenarios_marks_the_inputs_that_differ():
 
     app.switch_page("pages/6_Scenarios.py").run()
 
-    outcomes, inputs = app.dataframe
-    differing = inputs.value
-    assert list(differing["Field"]) == ["products.nova.price"]
-    assert list(differing.iloc[0, 1:]) == ["600", "700"]
-    rows = outcomes.value.set_index("Outcome")
-    assert rows.loc["Reps' hours settled", "A"] == rows.loc["Reps' hours settled", "B"] == "yes"
-    assert rows.loc["Rep motivation", "A"].endswith(" / 100")
+    tables = {frame.value.columns[0]: frame.value for frame in app.dataframe}
+    differing = tables["Input"]
+    assert list(differing["Input"]) == ["Nova (new): price"]
+    assert list(differing.iloc[0, 1:]) == ["$600", "$700"]
+    rows = tables["Outcome"].set_index("Outcome")
+    assert rows.loc["Reps' hours settled", "Before"] == rows.loc["Reps' hours settled", "After"]
+    assert rows.loc["Reps' hours settled", "After"] == "yes"
+    assert rows.loc["Rep motivation", "Before"].endswith(" / 100")
