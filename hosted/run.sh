@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Hosted workshop: several app processes behind HAProxy, one command (see docs/hosting.md).
 #   ALIGNMENT_FACILITATOR_PASSCODE=... hosted/run.sh      (at least 8 characters)
+#   hosted/run.sh --check    validates the settings and prints the app command, starts nothing
 # HAProxy terminates TLS on PORT (default 8443), admits only the HOSTS names, keeps each browser
 # on one process (a cookie), checks every process's health, and adds the security headers. The
 # processes listen on 127.0.0.1 only, share one cookie secret and one store (ALIGNMENT_DATA_DIR,
@@ -38,6 +39,7 @@ export MAX_CONNECTIONS="${MAX_CONNECTIONS:-2000}"
 export CONNECTIONS_PER_ADDRESS="${CONNECTIONS_PER_ADDRESS:-400}"
 export UPLOADS_PER_MINUTE="${UPLOADS_PER_MINUTE:-30}"
 UPLOAD_MB="${UPLOAD_MB:-50}"
+RESTART_DELAY="${RESTART_DELAY:-1}"
 
 fail() { echo "hosted/run.sh: $*" >&2; exit 2; }
 whole() { [[ "$2" =~ ^[0-9]+$ ]] && (( $2 >= $3 && $2 <= $4 )) || fail "$1=$2: use a whole number from $3 to $4"; }
@@ -48,8 +50,44 @@ whole CONNECTIONS_PER_ADDRESS "$CONNECTIONS_PER_ADDRESS" 1 100000
 whole MAX_CONNECTIONS "$MAX_CONNECTIONS" 1 100000
 whole UPLOADS_PER_MINUTE "$UPLOADS_PER_MINUTE" 1 10000
 whole UPLOAD_MB "$UPLOAD_MB" 1 200
+whole RESTART_DELAY "$RESTART_DELAY" 0 3600
 [[ "$REQUEST_TIMEOUT" =~ ^[0-9]+(ms|s)$ ]] || fail "REQUEST_TIMEOUT=$REQUEST_TIMEOUT: use a time like 10s or 500ms"
 export MAX_UPLOAD_BYTES=$(( UPLOAD_MB * 1024 * 1024 ))
+for host in $HOSTS; do
+  [[ "$host" =~ ^[A-Za-z0-9.-]+$ ]] || fail "HOSTS: '$host' is not a host name or address"
+done
+# Each process is restarted if it dies; its browsers reconnect to another meanwhile and restore
+# their work from the store.
+# Run in the background, the function's shell becomes the app process (exec), so the pid
+# recorded is the app's own.
+app_command() {
+  exec "$PYTHON" -m streamlit run app.py \
+    --server.headless true \
+    --server.address 127.0.0.1 \
+    --server.port "$1" \
+    --server.enableXsrfProtection true \
+    --server.enableCORS true \
+    --server.maxUploadSize "$UPLOAD_MB" \
+    --server.fileWatcherType none \
+    --server.runOnSave false \
+    --client.showErrorDetails none \
+    --client.toolbarMode viewer \
+    --browser.gatherUsageStats false
+}
+app() {
+  local index=$1 port=$2
+  while [[ ! -f "$RUN_DIR/stopping" ]]; do
+    app_command "$port" &
+    echo $! > "$RUN_DIR/app$index.pid"
+    wait $! || true
+    [[ -f "$RUN_DIR/stopping" ]] && break
+    echo "hosted/run.sh: app process $index (port $port) stopped; restarting it" >&2
+    sleep "$RESTART_DELAY"
+  done
+}
+if [[ "${1-}" == "--check" ]]; then
+  app_command "$BACKEND_PORT"  # becomes the command: with PYTHON=echo it prints it
+fi
 command -v haproxy >/dev/null || fail "haproxy is not installed (Debian: apt-get install haproxy)"
 command -v openssl >/dev/null || fail "openssl is not installed (Debian: apt-get install openssl)"
 
@@ -57,7 +95,6 @@ mkdir -p "$RUN_DIR"
 chmod 700 "$RUN_DIR"
 : > "$RUN_DIR/hosts.lst"
 for host in $HOSTS; do
-  [[ "$host" =~ ^[A-Za-z0-9.-]+$ ]] || fail "HOSTS: '$host' is not a host name or address"
   echo "${host,,}" >> "$RUN_DIR/hosts.lst"
 done
 
@@ -111,30 +148,6 @@ stop() {
 }
 trap stop EXIT INT TERM
 
-# Each process is restarted if it dies; its browsers reconnect to another meanwhile and restore
-# their work from the store.
-app() {
-  local index=$1 port=$2
-  while [[ ! -f "$RUN_DIR/stopping" ]]; do
-    "$PYTHON" -m streamlit run app.py \
-      --server.headless true \
-      --server.address 127.0.0.1 \
-      --server.port "$port" \
-      --server.enableXsrfProtection true \
-      --server.enableCORS true \
-      --server.maxUploadSize "$UPLOAD_MB" \
-      --server.fileWatcherType none \
-      --server.runOnSave false \
-      --client.showErrorDetails none \
-      --client.toolbarMode viewer \
-      --browser.gatherUsageStats false &
-    echo $! > "$RUN_DIR/app$index.pid"
-    wait $! || true
-    [[ -f "$RUN_DIR/stopping" ]] && break
-    echo "hosted/run.sh: app process $index (port $port) stopped; restarting it" >&2
-    sleep 1
-  done
-}
 for (( i = 1; i <= PROCESSES; i++ )); do
   app "$i" $((BACKEND_PORT + i - 1)) &
   children+=($!)

@@ -66,13 +66,18 @@ def try_passcode(app: AppTest, typed: str) -> AppTest:
 
 
 def run_sh(passcode: str | None) -> subprocess.CompletedProcess[str]:
-    """``hosted/run.sh`` with ``echo`` in place of Python, so nothing starts."""
+    """``hosted/run.sh --check`` with ``echo`` in place of Python, so nothing starts."""
     env = {key: value for key, value in os.environ.items() if key != PASSCODE_ENV}
     env["PYTHON"] = "echo"
     if passcode is not None:
         env[PASSCODE_ENV] = passcode
     return subprocess.run(
-        ["bash", str(RUN_SH)], env=env, capture_output=True, text=True, timeout=30, check=False
+        ["bash", str(RUN_SH), "--check"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
     )
 
 

@@ -33,6 +33,7 @@ PROCESSES = 2
 REQUEST_TIMEOUT_S = 2
 UPLOAD_MB = 1
 UPLOADS_PER_MINUTE = 5
+RESTART_DELAY_S = 20
 START_SECONDS = 120
 NAV_LINK = "[data-testid='stSidebarNavLink']"
 
@@ -114,6 +115,8 @@ def hosted(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hosted]:
         "REQUEST_TIMEOUT": f"{REQUEST_TIMEOUT_S}s",
         "UPLOAD_MB": str(UPLOAD_MB),
         "UPLOADS_PER_MINUTE": str(UPLOADS_PER_MINUTE),
+        # A dead process stays down this long, so its browsers must go to the other one.
+        "RESTART_DELAY": str(RESTART_DELAY_S),
     }
     with stack.log.open("wb") as log:
         process = subprocess.Popen(["bash", "hosted/run.sh"], cwd=ROOT, env=env, stdout=log,
@@ -243,7 +246,7 @@ def test_a_process_that_dies_loses_nobodys_work(hosted, hosted_page):
     assert visit.metric_value("New-product share") == moved
     assert page.locator("[data-testid='stException']").count() == 0
 
-    deadline = time.monotonic() + 30  # and the dead process is started again
+    deadline = time.monotonic() + RESTART_DELAY_S + 30  # and the dead process is started again
     while hosted.pid(process) == killed and time.monotonic() < deadline:
         time.sleep(0.5)
     assert hosted.pid(process) != killed
