@@ -116,9 +116,13 @@ class AttemptLimiter:
     """
 
     def __init__(
-        self, policy: AttemptPolicy | None = None, clock: Callable[[], float] = time.monotonic
+        self,
+        policy: AttemptPolicy | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        noun: str = "facilitator passcode",
     ) -> None:
         self.policy = policy or AttemptPolicy()
+        self.noun = noun  # what is guessed, for the log: "facilitator passcode", "join code"
         self._clock = clock
         self._lock = threading.Lock()
         self._sessions: dict[str, _SessionFailures] = {}
@@ -144,7 +148,8 @@ class AttemptLimiter:
                 return Attempt(Verdict.REFUSED, wait)
             if is_right():
                 self._sessions.pop(session, None)
-                log.info("Facilitator passcode accepted from session %s.", session_tag(session))
+                log.info("%s accepted from session %s.", self.noun.capitalize(),
+                         session_tag(session))  # fmt: skip
                 return Attempt(Verdict.ACCEPTED)
             self._count_failure(session, now)
             return Attempt(Verdict.REJECTED, self._wait(session, now))
@@ -170,8 +175,9 @@ class AttemptLimiter:
         while recent[0] <= now - policy.server_window:
             recent.popleft()
         log.warning(
-            "Wrong facilitator passcode from session %s: %d in a row from it, %d on this server "
+            "Wrong %s from session %s: %d in a row from it, %d on this server "
             "in the last %.0f s; that session waits %.0f s before its next try.",
+            self.noun,
             session_tag(session),
             failures.in_a_row,
             len(recent),
@@ -180,8 +186,8 @@ class AttemptLimiter:
         )
         if len(recent) > policy.server_failures:
             log.warning(
-                "Facilitator passcode attempts paused on this server for %.0f s after %d wrong "
-                "guesses in %.0f s.",
+                "%s attempts paused on this server for %.0f s after %d wrong guesses in %.0f s.",
+                self.noun.capitalize(),
                 policy.server_pause,
                 len(recent),
                 policy.server_window,

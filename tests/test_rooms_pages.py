@@ -151,3 +151,43 @@ def test_the_compromise_page_lists_only_the_rooms_proposals(data_dir):
     assert "On the table (1)" in subheaders
     table = app.dataframe[0].value
     assert list(table["Title"]) == ["In the room"]
+
+
+def test_joining_a_room_keeps_the_changes_made_before_in_the_rooms_library(data_dir):
+    room_scenario = proposal("The room's plan", 640)
+    code = LocalRoomStore(data_dir).open_room("Workshop", room_scenario).code
+    app = room_page()
+    mine = proposal("My own plan", 555)
+    app.session_state["working_scenario"] = mine  # changes since the status quo
+    app.text_input(key="room_code_input").input(code)
+    app.button(key="room_go").click().run()
+    app.text_input(key="room_join_name").input("Sam")
+    app.selectbox(key="room_join_role").set_value("sales")
+    app.button(key="room_join").click().run()
+    assert not app.exception
+    kept = LocalRoomStore(data_dir).items(code).list("scenarios")
+    assert [k.scenario.metadata.name for k in kept] == ["Sam's plan before joining"]
+    nova = [p.price for p in kept[0].scenario.products if p.id == "nova"]
+    assert nova == [555]
+    assert app.session_state["working_scenario"] == room_scenario  # now on the room's plan
+
+
+def test_guessing_join_codes_is_slowed_down_after_a_few_unknown_ones(data_dir, monkeypatch):
+    from alignment.attempts import AttemptLimiter, AttemptPolicy
+    from workshop_ui import rooms
+
+    # The app's own limits, with a wait long enough that a slow test run cannot outlast it.
+    policy = rooms.CODE_GUESSES.policy
+    slow = AttemptPolicy(free_failures=policy.free_failures, first_delay=600.0, max_delay=600.0)
+    monkeypatch.setattr(rooms, "CODE_GUESSES", AttemptLimiter(slow, noun="room join code"))
+    code = LocalRoomStore(data_dir).open_room("Workshop", default_scenario()).code
+    app = room_page()
+    for guess in ("ZZZZZZ", "YYYYYY", "XXXXXX", "WWWWWW", "VVVVVV")[: policy.free_failures]:
+        app.text_input(key="room_code_input").input(guess)
+        app.button(key="room_go").click().run()
+        assert "no room has the code" in texts(app)
+    app.text_input(key="room_code_input").input(code)
+    app.button(key="room_go").click().run()
+    assert not app.exception
+    assert "too many unknown join codes" in texts(app)
+    assert app.title[0].value == "Room"  # the right code waits too: guesses are not checked

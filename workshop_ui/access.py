@@ -129,7 +129,7 @@ def facilitator_panel() -> None:
 
 def _unlock_form() -> None:
     st.text_input("Passcode", type="password", key=_INPUT)
-    wait = LIMITER.wait(_session_key())
+    wait = LIMITER.wait(session_key())
     label = "Unlock" if wait is None else f"Unlock (wait {wait_text(wait.seconds)})"
     st.button(label, key="facilitator_unlock", on_click=_try_unlock)
     last: Attempt | str | None = st.session_state.pop(_LAST_ATTEMPT, None)
@@ -149,7 +149,7 @@ def _try_unlock() -> None:
     if not typed:  # a click before typing is not a guess
         st.session_state[_LAST_ATTEMPT] = "Type the passcode, then select Unlock."
         return
-    attempt = LIMITER.attempt(_session_key(), lambda: passcode_matches(typed, passcode))
+    attempt = LIMITER.attempt(session_key(), lambda: passcode_matches(typed, passcode))
     if attempt.verdict is Verdict.ACCEPTED:
         st.session_state[_UNLOCKED] = True
     else:
@@ -173,7 +173,7 @@ def _explain(attempt: Attempt) -> None:
         )
 
 
-def _session_key() -> str:
+def session_key() -> str:
     """A random key for this session, known only to the server; the limiter counts by it."""
     if _SESSION_KEY not in st.session_state:
         st.session_state[_SESSION_KEY] = token_hex(16)

@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 
 import streamlit as st
 
+from alignment.attempts import AttemptLimiter, AttemptPolicy, Verdict
 from alignment.room_store import LocalRoomStore, default_rooms
 from alignment.rooms import (
     DEFAULT_ROOM,
@@ -23,6 +24,7 @@ from alignment.rooms import (
     Participant,
     Room,
     RoomError,
+    RoomNotFoundError,
     parse_code,
     parse_name,
     parse_role,
@@ -36,6 +38,14 @@ ROLE_LABELS = {"leadership": "Leadership", "sales": "Sales", "marketing": "Marke
 _CODE = "room_code"
 _PROBLEM = "room_problem"
 _SEEN = "room_version_seen"
+_KEPT = "room_join_kept"
+# Typos are free a few times; then each unknown code waits longer. With 31⁶ codes, walking
+# them at even the whole server's limit would take centuries to find one room.
+CODE_GUESSES = AttemptLimiter(
+    AttemptPolicy(free_failures=5, first_delay=2.0, max_delay=300.0, server_failures=1000,
+                  server_window=60.0, server_pause=60.0),
+    noun="room join code",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -80,7 +90,7 @@ def follow_address() -> None:
         return
     try:
         code = parse_code(requested)
-        room = store().room(code)
+        room = _guessed_room(code)
         if room.read_only and not access.is_facilitator():
             raise RoomError(
                 f"room {code} is closed and archived; only the facilitator can look at it"
@@ -93,6 +103,31 @@ def follow_address() -> None:
     s[_CODE] = code
     s.pop(_SEEN, None)
     _set_address(code)
+
+
+def _guessed_room(code: str) -> Room:
+    """The room with ``code``; unknown codes count against this session's tries
+    (:data:`CODE_GUESSES`), so nobody can walk the codes to find a room."""
+    found: list[Room] = []
+    missing: list[RoomNotFoundError] = []
+
+    def exists() -> bool:
+        try:
+            found.append(store().room(code))
+        except RoomNotFoundError as error:
+            missing.append(error)
+            return False
+        return True
+
+    attempt = CODE_GUESSES.attempt(access.session_key(), exists)
+    if attempt.verdict is Verdict.REFUSED and attempt.wait is not None:
+        raise RoomError(
+            f"too many unknown join codes from this browser: wait "
+            f"{access.wait_text(attempt.wait.seconds)} and check the code on the big screen"
+        )
+    if missing:
+        raise missing[0]
+    return found[0]
 
 
 def _set_address(code: str) -> None:
@@ -131,7 +166,12 @@ def items() -> ItemStore | None:
 
 
 def join(name: str, role: str) -> str | None:
-    """Join the session's room; None on success, else what to fix."""
+    """Join the session's room; None on success, else what to fix.
+
+    Joining starts the person on the room's scenario. Changes they had made to another one are
+    not lost: they are first saved in the room's library as "<name>'s plan before joining"
+    (:func:`kept_on_joining` says so once).
+    """
     where = here()
     try:
         role = parse_role(role)
@@ -141,13 +181,29 @@ def join(name: str, role: str) -> str | None:
                 "joining as the facilitator needs the facilitator passcode: unlock it under "
                 "Facilitator in the sidebar first, or join with another role"
             )
-        store().join(where.code, participant_id(), name, role)
         start_from = store().scenario(where.code)
+        replaces = start_from is not None and state.status_quo() != start_from
+        if replaces and state.is_changed():
+            _keep_work(where.code, name)
+        store().join(where.code, participant_id(), name, role)
     except StorageError as error:
         return str(error)
-    if start_from is not None and state.status_quo() != start_from:
+    if replaces and start_from is not None:
         state.load(start_from)
     return None
+
+
+def _keep_work(code: str, name: str) -> None:
+    working = state.working()
+    title = f"{name}'s plan before joining"[:120]
+    meta = working.metadata.model_copy(update={"name": title, "author": name})
+    store().items(code).create("scenarios", working.model_copy(update={"metadata": meta}))
+    st.session_state[_KEPT] = title
+
+
+def kept_on_joining() -> str | None:
+    """The title under which joining kept the person's earlier changes, once."""
+    return st.session_state.pop(_KEPT, None)
 
 
 def open_room(room_name: str, your_name: str) -> str | None:
