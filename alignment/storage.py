@@ -27,7 +27,7 @@ import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Literal, Protocol, get_args
+from typing import TYPE_CHECKING, Literal, Protocol, get_args
 
 from alignment.scenario import Scenario
 from alignment.storage_files import (
@@ -56,6 +56,9 @@ from alignment.storage_format import (
     item_bytes,
     item_from_bytes,
 )
+
+if TYPE_CHECKING:
+    from alignment.sql_store import SqlStore
 
 __all__ = [
     "KINDS",
@@ -133,8 +136,14 @@ def is_valid_key(text: str) -> bool:
     return isinstance(text, str) and KEY_PATTERN.fullmatch(text) is not None
 
 
-def default_store() -> LocalFolderStore:
-    """The folder named by ``ALIGNMENT_DATA_DIR``, else ``./workshop_data``."""
+def default_store() -> LocalFolderStore | SqlStore:
+    """The workshop database if ``ALIGNMENT_DATABASE_URL`` names one (see
+    :mod:`alignment.sql_store`), else the folder named by ``ALIGNMENT_DATA_DIR``, else
+    ``./workshop_data``."""
+    if os.environ.get("ALIGNMENT_DATABASE_URL", "").strip():
+        from alignment.sql_store import sql_store
+
+        return sql_store()
     return LocalFolderStore(Path(os.environ.get("ALIGNMENT_DATA_DIR") or "workshop_data"))
 
 
@@ -460,7 +469,10 @@ def _noun(kind: str) -> str:
 Parsed = StoredScenario | UnreadableError
 _CACHE: dict[str, tuple[Signature, Parsed]] = {}
 _CACHE_GUARD = threading.Lock()
-_CACHE_SIZE = 512
+# A listing reads every item in order, so a cache smaller than the folder misses on every
+# item (each read evicts one the next listing needs): keep room for the 10,000 items a busy
+# server may hold (a parsed scenario is some tens of kilobytes).
+_CACHE_SIZE = 10_000
 
 
 def _cache_get(path: str, signature: Signature) -> Parsed | None:
@@ -471,7 +483,7 @@ def _cache_get(path: str, signature: Signature) -> Parsed | None:
 
 def _cache_put(path: str, signature: Signature, stored: Parsed) -> None:
     with _CACHE_GUARD:
-        _CACHE.pop(path, None)
+        _CACHE.pop(path, None)  # re-inserted last: the least recently stored goes first
         _CACHE[path] = (signature, stored)
         while len(_CACHE) > _CACHE_SIZE:
             del _CACHE[next(iter(_CACHE))]
