@@ -79,9 +79,16 @@ uncertainty_view.compromise_section(
 )
 
 st.header("5. Workshop report", divider="gray")
+record = view.room_record(here, usable, chosen)
+agreed = record.agreed.scenario if record.agreed is not None else working
 st.caption(
-    "The working scenario as the agreement, against the status quo and the proposals picked "
-    "above, for the board: a PDF, the same as an HTML page that opens offline and as Markdown, "
-    "the figures as an Excel workbook, and the scenario to load again."
-)
-view.report_downloads(working, status_quo, [p.scenario for p in chosen])
+    (f"The room's agreed plan, **{layout.literal(record.agreed.scenario.metadata.name)}**"
+     if record.agreed is not None else "The working scenario (no plan is marked as agreed on "
+     "the Room page yet)")
+    + ", against the status quo and the proposals (those picked above, or all on the table), "
+    "with the votes and who took part, for the board: a PDF, the same as an HTML page that "
+    "opens offline and as Markdown, the figures as an Excel workbook, and the scenario to load "
+    "again."
+)  # fmt: skip
+view.report_downloads(agreed, status_quo, [p.scenario for p in record.proposals],
+                      record.votes, record.participants)  # fmt: skip

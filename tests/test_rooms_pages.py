@@ -191,3 +191,34 @@ def test_guessing_join_codes_is_slowed_down_after_a_few_unknown_ones(data_dir, m
     assert not app.exception
     assert "too many unknown join codes" in texts(app)
     assert app.title[0].value == "Room"  # the right code waits too: guesses are not checked
+
+
+def test_the_report_is_of_the_rooms_agreed_plan_with_its_votes_and_participants(data_dir):
+    from workshop_ui import compromise_report, rooms
+
+    store = LocalRoomStore(data_dir)
+    code = store.open_room("Workshop", default_scenario()).code
+    agreed = store.items(code).create("proposals", proposal("Nova at 580", 580))
+    other = store.items(code).create("proposals", proposal("Nova at 640", 640))
+    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+    app.query_params["room"] = code
+    app.run().switch_page(ROOM_PAGE).run()
+    app.text_input(key="room_join_name").input("Lee")
+    app.selectbox(key="room_join_role").set_value("sales")
+    app.button(key="room_join").click().run()
+    lee = next(iter(store.participants(code)))
+    store.vote(code, other.key, lee, "against")
+    store.agree(code, agreed.key)
+    app.switch_page("pages/7_Compromise.py").run()
+    assert not app.exception
+    assert "The room's agreed plan, **Nova at 580**" in texts(app)
+
+    here = rooms.Here(store.room(code), store.participants(code)[lee])
+    listed = store.items(code).list("proposals")
+    record = compromise_report.room_record(here, listed, [])
+    assert record.agreed is not None and record.agreed.key == agreed.key
+    assert [p.key for p in record.proposals] == [other.key]  # the agreed plan is not repeated
+    assert [(v.proposal, v.role, v.in_favour, v.against) for v in record.votes] == [
+        (0, "sales", 0, 1)
+    ]
+    assert [(p.name, p.role) for p in record.participants] == [("Lee", "sales")]

@@ -1,25 +1,38 @@
-"""The Compromise page's workshop report: the agreed scenario against the status quo and the
-chosen proposals, as PDF, HTML, Markdown and Excel downloads, and the agreed scenario as YAML."""
+"""The Compromise page's workshop report: the agreed plan against the status quo and the
+proposals, with the room's votes and participants, as PDF, HTML, Markdown and Excel downloads,
+and the agreed scenario as YAML.
+
+The agreed plan is the proposal the facilitator marked as agreed on the Room page; until then,
+the working scenario."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import NamedTuple
 
 import streamlit as st
 
 from alignment import Scenario
-from alignment.report import build_report
+from alignment.report import Participant, VoteTally, build_report
+from alignment.rooms import ROOM_ROLES
 from alignment.safe_text import download_name as safe_download_name
+from alignment.storage import StorageError, StoredScenario
+from workshop_ui import rooms
 from workshop_ui.compromise_search import _scenario
 
 __all__ = [
     "ReportFiles",
+    "RoomRecord",
     "download_name",
     "report_downloads",
     "report_files",
+    "room_record",
 ]
+
+# A board report lists the proposals on the table; past this many, the ones picked above.
+MAX_REPORTED_PROPOSALS = 12
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -37,25 +50,81 @@ def download_name(name: str, extension: str) -> str:
     return safe_download_name(name, extension)
 
 
+@dataclass(frozen=True)
+class RoomRecord:
+    """What the room contributes to its report: the plan it agreed on, if the facilitator
+    marked one, the proposals to report and their votes by role, and who took part."""
+
+    agreed: StoredScenario | None
+    proposals: tuple[StoredScenario, ...]
+    votes: tuple[VoteTally, ...]
+    participants: tuple[Participant, ...]
+
+
+def room_record(
+    here: rooms.Here, usable: Sequence[StoredScenario], picked: Sequence[StoredScenario]
+) -> RoomRecord:
+    """The room's part of the report. The proposals are those picked on the page, or else
+    every proposal on the table (up to :data:`MAX_REPORTED_PROPOSALS`), less the agreed one."""
+    agreed = next((p for p in usable if p.key == here.room.agreed), None)
+    chosen = picked or usable[:MAX_REPORTED_PROPOSALS]
+    reported = tuple(p for p in chosen if agreed is None or p.key != agreed.key)
+    try:
+        tallies = rooms.store().tallies(here.code)
+        people = rooms.store().participants(here.code)
+    except StorageError:  # the page already says the room cannot be read
+        tallies, people = {}, {}
+    votes = tuple(
+        VoteTally(index, role, tally.count(role, "for"), tally.count(role, "against"))
+        for index, item in enumerate(reported)
+        if (tally := tallies.get(item.key)) is not None
+        for role in ROOM_ROLES
+        if tally.count(role, "for") or tally.count(role, "against")
+    )
+    participants = tuple(
+        Participant(person.name, person.role)
+        for person in sorted(people.values(), key=lambda p: (p.role, p.name))
+    )
+    return RoomRecord(agreed, reported, votes, participants)
+
+
 def report_files(
-    agreed: Scenario, status_quo: Scenario, proposals: Sequence[Scenario]
+    agreed: Scenario,
+    status_quo: Scenario,
+    proposals: Sequence[Scenario],
+    votes: Sequence[VoteTally] = (),
+    participants: Sequence[Participant] = (),
 ) -> ReportFiles:
     """Every file of the workshop report, stamped now."""
-    report = build_report(agreed, status_quo, proposals, datetime.now(UTC))
+    report = build_report(
+        agreed, status_quo, proposals, datetime.now(UTC),
+        votes=votes or None, participants=participants or None,
+    )  # fmt: skip
     return ReportFiles(report.pdf, report.html, report.markdown, report.xlsx, report.yaml)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def _report_files(
-    agreed_json: str, status_quo_json: str, proposal_jsons: tuple[str, ...]
+    agreed_json: str,
+    status_quo_json: str,
+    proposal_jsons: tuple[str, ...],
+    votes: tuple[tuple[int, str, int, int], ...],
+    participants: tuple[tuple[str, str], ...],
 ) -> ReportFiles:
     return report_files(
-        _scenario(agreed_json), _scenario(status_quo_json), [_scenario(p) for p in proposal_jsons]
-    )
+        _scenario(agreed_json), _scenario(status_quo_json), [_scenario(p) for p in proposal_jsons],
+        [VoteTally(*vote) for vote in votes], [Participant(*person) for person in participants],
+    )  # fmt: skip
 
 
-def report_downloads(agreed: Scenario, status_quo: Scenario, proposals: Sequence[Scenario]) -> None:
-    """The agreed (working) scenario against the status quo and the chosen proposals.
+def report_downloads(
+    agreed: Scenario,
+    status_quo: Scenario,
+    proposals: Sequence[Scenario],
+    votes: Sequence[VoteTally] = (),
+    participants: Sequence[Participant] = (),
+) -> None:
+    """The agreed scenario against the status quo and the proposals, with their votes.
 
     Every file is built before its button is drawn (about a second, cached per content), so
     the first click on any button delivers that button's file. Files built on click proved
@@ -66,6 +135,8 @@ def report_downloads(agreed: Scenario, status_quo: Scenario, proposals: Sequence
         files = _report_files(
             agreed.model_dump_json(), status_quo.model_dump_json(),
             tuple(p.model_dump_json() for p in proposals),
+            tuple((v.proposal, v.role, v.in_favour, v.against) for v in votes),
+            tuple((p.name, p.role) for p in participants),
         )  # fmt: skip
     name = status_quo.metadata.name
     buttons = (
