@@ -8,9 +8,10 @@ from pathlib import Path
 
 import streamlit as st
 
-from workshop_ui import log_limits
+from workshop_ui import housekeeping, log_limits
 
 log_limits.install()  # once per process: an error loop cannot fill the server's log
+housekeeping.start()  # once per process: old autosaves are deleted on a schedule
 
 PAGES = sorted((Path(__file__).parent / "pages").glob("[0-9]*_*.py"))
 # Calibrate follows Overview: the room fits its elasticities before it argues over them.
