@@ -174,6 +174,34 @@ def test_a_double_click_on_save_stores_the_proposal_once(store):
     assert any("Saved the proposal" in s.value for s in app.success)
 
 
+def test_one_browser_saving_proposals_in_a_loop_is_refused_with_how_long_to_wait(
+    store, monkeypatch
+):
+    from alignment.throttle import Throttle
+    from workshop_ui import proposal_limits
+
+    monkeypatch.setattr(proposal_limits, "SAVES", Throttle(proposal_limits.PER_MINUTE, 600.0))
+    app = open_page()
+    for number in range(proposal_limits.PER_MINUTE + 1):
+        app = propose(app, f"Plan {number}")
+    assert not app.exception, app.exception
+    assert len(store.list("proposals")) == proposal_limits.PER_MINUTE
+    assert f"you have saved {proposal_limits.PER_MINUTE} proposals in the last minute" in (
+        shown_text(app)
+    )
+
+
+def test_a_full_room_table_refuses_another_proposal_and_says_what_to_do(store, monkeypatch):
+    from workshop_ui import proposal_limits
+
+    monkeypatch.setattr(proposal_limits, "PER_ROOM", 2)
+    app = open_page()
+    for number in range(3):
+        app = propose(app, f"Plan {number}")
+    assert len(store.list("proposals")) == 2
+    assert "the facilitator can delete the ones nobody backs" in shown_text(app)
+
+
 def test_a_proposal_without_a_title_is_refused_naming_the_field(store):
     app = propose(open_page(), "   ")
 

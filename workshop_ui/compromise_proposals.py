@@ -22,7 +22,7 @@ from alignment.compromise import RepUtility, format_value
 from alignment.levers import with_values
 from alignment.scenario import Role
 from alignment.storage import ItemStore, Listing, StorageError, StoredScenario
-from workshop_ui import layout, state
+from workshop_ui import layout, proposal_limits, state
 from workshop_ui.compromise_search import _scenario
 from workshop_ui.rooms import Here
 
@@ -121,6 +121,10 @@ def _save_proposal(store: ItemStore, here: Here | None) -> None:
         )
         if _just_saved(proposal):  # a double click: the first click already saved it
             s["proposal_outcome"] = ("saved", [proposal.metadata.name])
+            return
+        refused = proposal_limits.refusal(store)
+        if refused is not None:
+            s["proposal_outcome"] = ("error", [f"Not saved: {refused}."])
             return
         saved = store.create("proposals", proposal)
     except ScenarioError as error:

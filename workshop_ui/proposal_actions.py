@@ -24,7 +24,7 @@ from alignment.storage import (
     StorageError,
     StoredScenario,
 )
-from workshop_ui import access, layout, state
+from workshop_ui import access, layout, proposal_limits, state
 from workshop_ui.compromise_view import forget_missing, proposal_label, proposal_labels
 
 Action = Literal["overwrite", "delete"]
@@ -206,6 +206,10 @@ def _save_as_new(store: ItemStore, item: StoredScenario) -> None:
     meta = item.scenario.metadata
     name = plain_text(f"{meta.name} (my version)", 200)
     copy = state.working().model_copy(update={"metadata": meta.model_copy(update={"name": name})})
+    refused = proposal_limits.refusal(store)
+    if refused is not None:
+        s[_OUTCOME] = ("error", f"Not saved: {refused}.")
+        return
     try:
         saved = store.create("proposals", copy)
     except StorageError as error:
