@@ -24,7 +24,7 @@ import shutil
 import socket
 import subprocess
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -51,6 +51,7 @@ class PostgresServer:
 
     admin: URL
     may_create: bool = True
+    restart: Callable[[], None] | None = None  # a throwaway cluster can be restarted
 
     def connect(self) -> psycopg.Connection[tuple[object, ...]]:
         return psycopg.connect(_conninfo(self.admin), autocommit=True)
@@ -210,8 +211,17 @@ def throwaway_cluster(initdb: Path) -> Iterator[PostgresServer]:
         log = (base / "server.log").read_text(errors="replace")[-800:]
         shutil.rmtree(base, ignore_errors=True)
         unavailable(f"the throwaway PostgreSQL did not start: {log}")
+
+    def restart() -> None:
+        done = run(str(bin_dir / "pg_ctl"), "-D", str(data), "-l", str(base / "server.log"),
+                   "-w", "-t", "60", "-m", "fast", "-o", options, "restart")  # fmt: skip
+        assert done.returncode == 0, done.stderr
+
     try:
-        yield PostgresServer(URL.create("postgresql+psycopg", "postgres", None, "127.0.0.1", port))
+        yield PostgresServer(
+            URL.create("postgresql+psycopg", "postgres", None, "127.0.0.1", port),
+            restart=restart,
+        )
     finally:
         run(str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop")
         shutil.rmtree(base, ignore_errors=True)
