@@ -13,11 +13,12 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 import streamlit as st
 
 from alignment.attempts import AttemptLimiter, AttemptPolicy, Verdict
-from alignment.room_store import LocalRoomStore, default_rooms
+from alignment.room_store import default_rooms
 from alignment.rooms import (
     DEFAULT_ROOM,
     InvalidInputError,
@@ -25,11 +26,14 @@ from alignment.rooms import (
     Room,
     RoomError,
     RoomNotFoundError,
+    RoomStore,
     parse_code,
     parse_name,
     parse_role,
 )
-from alignment.storage import ItemStore, StorageError
+from alignment.scenario import Scenario
+from alignment.sql_database import acting_as
+from alignment.storage import ItemStore, Kind, StorageError, StoredScenario
 from workshop_ui import access, state
 
 ROOM_PARAM = "room"
@@ -69,7 +73,7 @@ def access_facilitator() -> bool:
     return access.hosted_mode() and access.is_facilitator()
 
 
-def store() -> LocalRoomStore:
+def store() -> RoomStore:
     return default_rooms()
 
 
@@ -160,9 +164,33 @@ def here() -> Here:
 
 
 def items() -> ItemStore | None:
-    """The proposals and saved scenarios of the session's room; None until it has joined."""
+    """The proposals and saved scenarios of the session's room, every change recorded as this
+    participant's in a database's audit log; None until the session has joined."""
     where = here()
-    return store().items(where.code) if where.may_see else None
+    return _Attributed(store().items(where.code), participant_id()) if where.may_see else None
+
+
+class _Attributed:
+    """A room's items whose changes the audit log records as ``actor``'s (a participant id)."""
+
+    def __init__(self, items: ItemStore, actor: str) -> None:
+        self._items, self._actor = items, actor
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._items, name)
+
+    def create(self, kind: Kind, scenario: Scenario) -> StoredScenario:
+        with acting_as(self._actor):
+            return self._items.create(kind, scenario)
+
+    def update(self, kind: Kind, key: str, scenario: Scenario,
+               expected_revision: int) -> StoredScenario:  # fmt: skip
+        with acting_as(self._actor):
+            return self._items.update(kind, key, scenario, expected_revision)
+
+    def delete(self, kind: Kind, key: str, expected_revision: int) -> None:
+        with acting_as(self._actor):
+            self._items.delete(kind, key, expected_revision)
 
 
 def join(name: str, role: str) -> str | None:
@@ -197,7 +225,8 @@ def _keep_work(code: str, name: str) -> None:
     working = state.working()
     title = f"{name}'s plan before joining"[:120]
     meta = working.metadata.model_copy(update={"name": title, "author": name})
-    store().items(code).create("scenarios", working.model_copy(update={"metadata": meta}))
+    kept = working.model_copy(update={"metadata": meta})
+    _Attributed(store().items(code), participant_id()).create("scenarios", kept)
     st.session_state[_KEPT] = title
 
 
