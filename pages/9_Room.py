@@ -16,7 +16,7 @@ from workshop_ui import (
 
 st.set_page_config(layout="wide", page_title="Room · Alignment workshop")
 state.ensure_state()
-layout.sidebar()
+layout.sidebar(follows_room=True)
 
 where = rooms.here()
 room = where.room
@@ -69,6 +69,11 @@ except StorageError as error:  # the data folder cannot be read: say so, keep th
     st.stop()
 by_key = {p.key: p for p in listing.items}
 
+agreed = by_key.get(room.agreed) if room.agreed else None
+if agreed is not None:
+    st.header("Agreed plan", divider="green")
+    room_cards.proposal_card(agreed, status_quo, room, tallies.get(agreed.key, Tally()),
+                             big=True, slot="agreed")  # fmt: skip
 st.header("On screen", divider="gray")
 shown = by_key.get(room.on_screen) if room.on_screen else None
 if shown is None:
@@ -76,8 +81,8 @@ if shown is None:
 else:
     room_cards.proposal_card(shown, status_quo, room, tallies.get(shown.key, Tally()),
                              big=True)  # fmt: skip
-if room.is_default or (where.participant is not None and where.participant.role == "facilitator"):
-    room_view.facilitator_controls(room.code, room.tally_revealed, room.read_only)
+if where.participant is not None and where.participant.role == "facilitator":
+    room_view.facilitator_controls(room)
 
 st.header(f"On the table ({len(listing.items)})", divider="gray")
 if not room.read_only:

@@ -9,7 +9,7 @@ import streamlit as st
 from alignment import Scenario, ScenarioError, load_scenario
 from alignment.safe_text import download_name as safe_download_name
 from alignment.safe_text import markdown_label, markdown_literal, plain_text
-from workshop_ui import access, explain, model, room_sidebar, state
+from workshop_ui import access, explain, model, presenting, room_sidebar, state
 from workshop_ui.formatting import Kind, delta, format_value
 
 # Streamlit's wide layout keeps 5rem either side; at 1280 px that costs the charts a sixth of
@@ -55,11 +55,16 @@ MOTIVATION_FACTORS = (
 )
 
 
-def sidebar() -> None:
+def sidebar(*, follows_room: bool = False) -> None:
     """The scenario being edited, and the way back to where it started; a warning over the
-    page when the plan's hours did not settle. Call on every page."""
+    page when the plan's hours did not settle; in a room, its agenda step and timer. Call on
+    every page (``follows_room``: the page itself reruns whenever the room changes)."""
     st.html(_PAGE_STYLE)
-    room_sidebar.sidebar_panel()
+    presenting.follow_address()
+    presenting.style_page()
+    room_sidebar.sidebar_panel(follows_room=follows_room)
+    with st.sidebar:
+        presenting.toggle()
     if not model.converged(state.working(), state.status_quo()):
         st.warning(explain.NOT_CONVERGED, icon=":material/warning:")
     with st.sidebar:
@@ -132,13 +137,22 @@ def headline_metrics(fields: tuple[Headline, ...] = HEADLINES, per_row: int = 5)
             column.metric(
                 item.label,
                 format_value(now[item.field], item.kind),
-                delta=change.text,
+                delta=verdict(change.text, item.higher_is_better),
                 delta_color=change.color,
                 delta_arrow="auto" if change.color != "off" else "off",
                 help=f"{explain.FIGURES.get(item.field, '')} Below it: the change against the "
                 "status quo.",
                 border=True,
             )
+
+
+def verdict(change: str | None, higher_is_better: bool = True) -> str | None:
+    """A tile's change with its verdict in words, so good or bad never rests on colour alone:
+    ``+1.2 pp · better``; the arrow beside it keeps the direction."""
+    if change is None or change == "no change":
+        return change
+    better = change.startswith("+") == higher_is_better
+    return f"{change} · {'better' if better else 'worse'}"
 
 
 def motivation_factors() -> None:

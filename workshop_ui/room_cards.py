@@ -16,7 +16,7 @@ from alignment import compromise as engine
 from alignment.rooms import ROOM_ROLES, SIDES, Room, Tally
 from alignment.safe_text import markdown_literal, plain_text
 from alignment.storage import StorageError, StoredScenario
-from workshop_ui import access, rooms
+from workshop_ui import access, layout, rooms
 from workshop_ui.compromise_search import _scenario
 from workshop_ui.rooms import ROLE_LABELS
 
@@ -58,13 +58,25 @@ def figures(status_quo: Scenario, plan: Scenario) -> CardFigures | None:
 
 
 def proposal_card(
-    item: StoredScenario, status_quo: Scenario, room: Room, tally: Tally, *, big: bool = False
+    item: StoredScenario,
+    status_quo: Scenario,
+    room: Room,
+    tally: Tally,
+    *,
+    big: bool = False,
+    slot: str = "screen",
 ) -> None:
-    """One proposal: title, the plan's moves, both sides' values, rationale and votes."""
+    """One proposal: title, the plan's moves, both sides' values, rationale and votes.
+
+    ``big``: the card in a slot at the top of the Room page (``slot``: ``screen`` for what is
+    on screen, ``agreed`` for the agreed plan), without buttons.
+    """
     meta = item.scenario.metadata
-    with st.container(border=True, key=f"card_{'screen' if big else item.key}"):
+    with st.container(border=True, key=f"card_{slot if big else item.key}"):
         title = markdown_literal(plain_text(meta.name, 200)) or "Untitled"
         st.markdown(f"{'##' if big else '####'} {title}")
+        if room.agreed == item.key:
+            st.badge("Agreed plan", icon=":material/check_circle:", color="green")
         who = ", ".join(x for x in (markdown_literal(meta.author), ROLE_LABELS[meta.role]) if x)
         st.caption(f"Proposed by {who} at {item.saved_at:%H:%M} UTC")
         found = figures(status_quo, item.scenario)
@@ -86,20 +98,25 @@ def _plan_figures(found: CardFigures) -> None:
     lead, reps = st.columns(2)
     lead.metric(
         "Leadership's value", engine.format_value(found.leadership, "money"),
-        delta=_delta(found.leadership_change),
+        **_delta(found.leadership_change),
         help="Contribution plus what leadership says strategic units are worth, per period.",
     )  # fmt: skip
     reps.metric(
         "Reps: earnings less effort", engine.format_value(found.reps, "money"),
-        delta=_delta(found.reps_change),
+        **_delta(found.reps_change),
         help="Expected earnings less the cost of effort, per rep per period.",
     )  # fmt: skip
     st.markdown(markdown_literal(found.summary))
 
 
-def _delta(change: float) -> str:
+def _delta(change: float) -> dict[str, str]:
+    """The change against the status quo for ``st.metric``: its arrow and, in words, whether
+    it is better or worse (never colour alone); "no change" in grey when it rounds to nothing."""
+    if abs(change) < 0.5:
+        return {"delta": "no change", "delta_color": "off", "delta_arrow": "off"}
     # Streamlit colours a delta by a leading ASCII minus; the formatter writes a true minus.
-    return engine.format_value(change, "money", signed=True).replace("\u2212", "-")
+    text = engine.format_value(change, "money", signed=True).replace("\u2212", "-")
+    return {"delta": layout.verdict(text) or text}
 
 
 def _votes(item: StoredScenario, room: Room, tally: Tally, big: bool) -> None:
@@ -107,7 +124,7 @@ def _votes(item: StoredScenario, room: Room, tally: Tally, big: bool) -> None:
     me = where.participant
     mine = tally.choice_of(me.id) if me is not None else None
     if me is not None and not room.read_only and not big:
-        yes, no, screen = st.columns(3)
+        yes, no = st.columns(2)
         for column, choice, icon in ((yes, "for", "thumb_up"), (no, "against", "thumb_down")):
             column.button(
                 f"{'✓ ' if mine == choice else ''}Vote {choice}", key=f"vote_{choice}_{item.key}",
@@ -115,18 +132,31 @@ def _votes(item: StoredScenario, room: Room, tally: Tally, big: bool) -> None:
                 on_click=_vote, args=(room.code, item.key, choice), width="stretch",
             )  # fmt: skip
         if access.is_facilitator() and me.role == "facilitator":
-            on = room.on_screen == item.key
-            screen.button(
-                "Take off screen" if on else "Put on screen", key=f"screen_{item.key}",
-                icon=":material/cast:", on_click=_show, args=(room.code, None if on else item.key),
-                width="stretch",
-            )  # fmt: skip
+            _facilitator_buttons(item, room)
     if mine is not None:
         st.caption(f"Your vote: {mine}. You can change it until the room closes.")
     if room.tally_revealed or (me is not None and me.role == "facilitator"):
         _tally(tally, hidden=not room.tally_revealed)
     else:
         st.caption(f"{len(tally.votes)} vote(s) so far; the facilitator reveals the tally.")
+
+
+def _facilitator_buttons(item: StoredScenario, room: Room) -> None:
+    screen, agree = st.columns(2)
+    on = room.on_screen == item.key
+    screen.button(
+        "Take off screen" if on else "Put on screen", key=f"screen_{item.key}",
+        icon=":material/cast:", on_click=_show, args=(room.code, None if on else item.key),
+        width="stretch",
+    )  # fmt: skip
+    agreed = room.agreed == item.key
+    agree.button(
+        "Agreed ✓" if agreed else "Mark as agreed", key=f"agree_{item.key}",
+        icon=":material/handshake:", type="primary" if agreed else "secondary",
+        on_click=_agree, args=(room.code, None if agreed else item.key), width="stretch",
+        help="The room's agreed plan: select again to take it back." if agreed else
+        "Record this plan as the one the room agreed on; it shows at the top of the Room page.",
+    )  # fmt: skip
 
 
 def _tally(tally: Tally, *, hidden: bool) -> None:
@@ -154,6 +184,13 @@ def _show(code: str, key: str | None) -> None:
         rooms.store().show(code, key)
     except StorageError as error:
         st.session_state[_OUTCOME] = f"The screen did not change: {error}"
+
+
+def _agree(code: str, key: str | None) -> None:
+    try:
+        rooms.store().agree(code, key)
+    except StorageError as error:
+        st.session_state[_OUTCOME] = f"The agreed plan did not change: {error}"
 
 
 def outcome() -> None:

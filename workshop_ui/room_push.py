@@ -101,10 +101,18 @@ class RoomWatcher:
 def follow(code: str, version: int) -> bool:
     """Register this session's screen as showing room ``code`` at ``version``; False when
     the server's sessions cannot be reached (the caller then checks from the browser)."""
+    return follow_value("version", _room_version, code, version)
+
+
+def follow_value(name: str, read: Callable[[str], int], code: str, value: int) -> bool:
+    """Rerun this session's screen once ``read(code)`` is no longer ``value``: one watcher
+    thread per ``name`` (say, a room's version, or what its banner shows) for the process.
+    False when the server's sessions cannot be reached."""
     context = _script_context()
     if context is None or _app_session(context.session_id) is None:
         return False
-    _watcher().follow(context.session_id, Follower(code, version, context.page_script_hash))
+    watcher = _watcher(name, read)
+    watcher.follow(context.session_id, Follower(code, value, context.page_script_hash))
     return True
 
 
@@ -112,16 +120,15 @@ def _room_version(code: str) -> int:
     return default_rooms().version(code)
 
 
-_WATCHER: RoomWatcher | None = None
+_WATCHERS: dict[str, RoomWatcher] = {}
 _WATCHER_LOCK = threading.Lock()
 
 
-def _watcher() -> RoomWatcher:
-    global _WATCHER
+def _watcher(name: str, read: Callable[[str], int]) -> RoomWatcher:
     with _WATCHER_LOCK:
-        if _WATCHER is None:
-            _WATCHER = RoomWatcher(_room_version, _rerun_session)
-        return _WATCHER
+        if name not in _WATCHERS:
+            _WATCHERS[name] = RoomWatcher(read, _rerun_session)
+        return _WATCHERS[name]
 
 
 # -- Streamlit's sessions ------------------------------------------------------------------

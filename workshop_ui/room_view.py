@@ -6,12 +6,13 @@ the link, drawn as SVG by ``segno`` so a phone can scan it off the projector.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
 import segno
 import streamlit as st
 
-from alignment.rooms import DEFAULT_ROOM, ROOM_ROLES
+from alignment.rooms import AGENDA, DEFAULT_ROOM, MAX_TIMER_MINUTES, ROOM_ROLES, Room
 from alignment.safe_text import markdown_literal
 from alignment.storage import StorageError
 from workshop_ui import access, rooms
@@ -90,7 +91,7 @@ def invitation(code: str) -> None:
     words, picture = st.columns([3, 2])
     with words:
         st.markdown(f"Join code: **:blue[{' '.join([code[:3], code[3:]])}]**")
-        st.html(f"<div class='room-code' style='font-size:64px;font-weight:700;"
+        st.html(f"<div class='room-code keeps-size' style='font-size:64px;font-weight:700;"
                 f"letter-spacing:0.15em'>{code}</div>")  # fmt: skip
         st.markdown("Join link:")
         st.code(link, language=None)
@@ -98,13 +99,17 @@ def invitation(code: str) -> None:
     picture.image(qr, caption="Scan to join", width=280)
 
 
-def facilitator_controls(code: str, revealed: bool, read_only: bool) -> None:
-    if read_only or not access.is_facilitator() or code == DEFAULT_ROOM:
+def facilitator_controls(room: Room) -> None:
+    """The facilitator's box: the agenda step and timer every screen shows, the vote tally,
+    and closing the room."""
+    if room.read_only or not access.is_facilitator() or room.is_default:
         return
-    with st.container(border=True):
+    code = room.code
+    with st.container(border=True, key="room_facilitator"):
         st.markdown("**Facilitator**")
-        st.toggle("Show the vote tally to the room", value=revealed, key="room_reveal",
-                  on_change=_reveal, args=(code,))  # fmt: skip
+        agenda_controls(room)
+        st.toggle("Show the vote tally to the room", value=room.tally_revealed,
+                  key="room_reveal", on_change=_reveal, args=(code,))  # fmt: skip
         if st.session_state.get("room_close_asked"):
             st.warning(f"Close room {code} for everyone? It is archived: nothing can be added "
                        "or changed after, though it can be opened read-only.")  # fmt: skip
@@ -115,6 +120,48 @@ def facilitator_controls(code: str, revealed: bool, read_only: bool) -> None:
                       args=("room_close_asked", None))  # fmt: skip
         else:
             st.button("Close and archive the room", key="room_close", on_click=_ask_close)
+
+
+def agenda_controls(room: Room) -> None:
+    """Pick the agenda step and start or stop the timer: every screen in the room follows."""
+    code = room.code
+    st.session_state["room_agenda"] = room.agenda_step  # another facilitator may have moved it
+    st.selectbox(
+        "Agenda step (every screen shows it)", range(len(AGENDA)), key="room_agenda",
+        format_func=lambda step: f"{step + 1}. {AGENDA[step]}", on_change=_set_agenda,
+        args=(code,),
+    )  # fmt: skip
+    running = room.timer_ends_at is not None
+    minutes, start, stop = st.columns([2, 2, 2], vertical_alignment="bottom")
+    minutes.number_input("Timer (minutes)", min_value=1, max_value=MAX_TIMER_MINUTES, value=10,
+                         step=1, key="room_timer_minutes")  # fmt: skip
+    start.button("Restart the timer" if running else "Start the timer", key="room_timer_start",
+                 icon=":material/timer:", on_click=_start_timer, args=(code,),
+                 width="stretch")  # fmt: skip
+    if running:
+        stop.button("Stop the timer", key="room_timer_stop", icon=":material/timer_off:",
+                    on_click=_stop_timer, args=(code,), width="stretch")  # fmt: skip
+
+
+def _set_agenda(code: str) -> None:
+    step = st.session_state.get("room_agenda")
+    _change(lambda: rooms.store().set_agenda(code, step), "The agenda did not move")
+
+
+def _start_timer(code: str) -> None:
+    minutes = st.session_state.get("room_timer_minutes", 10)
+    _change(lambda: rooms.store().start_timer(code, minutes), "The timer did not start")
+
+
+def _stop_timer(code: str) -> None:
+    _change(lambda: rooms.store().start_timer(code, None), "The timer did not stop")
+
+
+def _change(action: Callable[[], object], failed: str) -> None:
+    try:
+        action()
+    except StorageError as error:
+        st.session_state[_OUTCOME] = ("error", f"{failed}: {error}")
 
 
 def _ask_close() -> None:
