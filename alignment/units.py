@@ -87,6 +87,17 @@ def currency_symbol(code: str) -> str:
     return CURRENCY_SYMBOLS.get(code.upper(), code.upper())
 
 
+def currency_affixes(code: str | None = None) -> tuple[str, str]:
+    """What goes before and after an amount in ``code`` (default :func:`ambient_currency`), as
+    :func:`money` writes it: ``("$", "")``, ``("€", "")``, ``("CHF ", "")``.
+
+    The same pair, as d3-format's ``currency``, gives charts the scenario's currency.
+    """
+    code = (code or ambient_currency()).upper()
+    symbol = CURRENCY_SYMBOLS.get(code)
+    return (symbol, "") if symbol else (f"{code} ", "")
+
+
 def period_words(period: str) -> str:
     """``"year"`` → ``"per year"``."""
     return PERIOD_WORDS.get(period, f"per {period}")
@@ -166,6 +177,10 @@ def _signed(value: float, text: str, signed: bool, digits: str) -> str:
 
 
 # --- shares, rates and points -----------------------------------------------------------------
+
+# What follows the digits of a percentage (a space, then the sign), for formats outside Python
+# such as a chart's locale.
+PERCENT_SIGN = " %"
 
 
 def percent(fraction: float, decimals: int = 1) -> str:

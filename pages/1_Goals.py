@@ -64,7 +64,7 @@ with left:
     )
 with right:
     st.subheader("Scorecard")
-    charts.show(charts.scorecard_chart(card))
+    charts.show(charts.scorecard_chart(card, currency=scenario.metadata.currency))
     st.caption(
         f"Met: at or above target. Near: within {scenario.goals.near_band:.0%} below it. "
         "Missed: further below. The black line marks the target."

@@ -1,9 +1,10 @@
 import pandas as pd
 import streamlit as st
 
+from alignment.pricing import UNBOUNDED_PRICE_SWING
 from workshop_ui import charts, controls, explain, layout, model, state, tables
 from workshop_ui.charts import LEADERSHIP, SALES, STATUS_QUO, WORKING
-from workshop_ui.formatting import delta, money, percent
+from workshop_ui.formatting import currency_symbol, delta, money, percent, printf_money
 
 st.set_page_config(layout="wide", page_title="Pricing · Alignment workshop")
 state.ensure_state()
@@ -26,6 +27,8 @@ st.caption(
 layout.headline_metrics()
 
 scenario, status_quo = state.working(), state.status_quo()
+currency = scenario.metadata.currency
+symbol = currency_symbol(currency)
 names = [p.name for p in scenario.products]
 shares = model.products(scenario, status_quo)["share"]
 before = model.products(status_quo, status_quo)["share"]
@@ -41,10 +44,13 @@ for start in range(0, len(scenario.products), 3):
             note = f"Reference {money(product.reference_price)}, cost {money(product.unit_cost)}."
             if agreed:
                 note += f" Negotiation range {money(agreed.min)}–{money(agreed.max)}."
-            controls.slider(
-                f"price_{product.id}", f"products.{product.id}.price", "Price ($ per unit)",
+            controls.slider_with_entry(
+                f"price_{product.id}", f"products.{product.id}.price",
+                f"Price ({symbol} per unit)", f"{product.name} price ({symbol})",
                 min_value=low, max_value=high, step=model.price_step(product.reference_price),
-                format="$%.0f", help=note,
+                format=printf_money(currency), help=note,
+                why="the negotiation range agreed for this price" if agreed
+                else f"{percent(UNBOUNDED_PRICE_SWING, 0)} either side of the reference price",
             )  # fmt: skip
             change = delta(shares[product.id] - before[product.id], "fraction")
             preference = preferences[product.id]
@@ -78,6 +84,7 @@ for start in range(0, len(scenario.products), 3):
                     curves[curves["product"] == product.id].assign(name=product.name),
                     names,
                     pd.DataFrame(markers, columns=["label", "price", "party", "span"]),
+                    currency=currency,
                 )
             )
 

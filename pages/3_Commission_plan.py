@@ -4,7 +4,7 @@ import streamlit as st
 
 from alignment.levers import rep_pay_at_attainment, with_value
 from workshop_ui import charts, controls, explain, layout, model, state
-from workshop_ui.formatting import money, percent
+from workshop_ui.formatting import currency_symbol, money, percent, printf_money
 from workshop_ui.layout import Headline
 
 st.set_page_config(layout="wide", page_title="Commission plan · Alignment workshop")
@@ -20,23 +20,25 @@ st.caption(
 layout.headline_metrics()
 
 scenario, status_quo = state.working(), state.status_quo()
+currency = scenario.metadata.currency
+symbol = currency_symbol(currency)
 team, plan = scenario.sales_team, scenario.commission
 target_pay = team.on_target_earnings - team.base_salary
 rates, kickers, quota = st.columns(3, gap="medium")
 with rates, st.container(border=True):
     st.subheader("Rates")
-    controls.slider(
-        "revenue_rate", "commission.revenue_rate", "Revenue rate", min_value=0.0,
-        max_value=15.0, step=0.25, format="%.2f%%", scale=100.0,
-        help=explain.FIGURES["revenue_rate"],
+    controls.slider_with_entry(
+        "revenue_rate", "commission.revenue_rate", "Revenue rate", "Revenue rate (%)",
+        min_value=0.0, max_value=15.0, step=0.25, format="%.2f %%", entry_format="%.2f",
+        scale=100.0, help=explain.FIGURES["revenue_rate"],
     )  # fmt: skip
-    controls.slider(
-        "margin_rate", "commission.margin_rate", "Margin rate", min_value=0.0,
-        max_value=30.0, step=0.5, format="%.1f%%", scale=100.0,
-        help=explain.FIGURES["margin_rate"],
+    controls.slider_with_entry(
+        "margin_rate", "commission.margin_rate", "Margin rate", "Margin rate (%)",
+        min_value=0.0, max_value=30.0, step=0.5, format="%.1f %%", entry_format="%.2f",
+        scale=100.0, help=explain.FIGURES["margin_rate"],
     )  # fmt: skip
 with kickers, st.container(border=True):
-    st.subheader("Kickers ($ per unit)")
+    st.subheader(f"Kickers ({symbol} per unit)")
     for product in scenario.products:
         agreed = scenario.negotiation.kickers.get(product.id)
         controls.number(
@@ -55,9 +57,10 @@ with quota, st.container(border=True):
         format_func=lambda basis: basis.replace("_", " ").capitalize(),
     )  # fmt: skip
     controls.number(
-        "quota_per_rep", "commission.quota.per_rep", "Quota per rep ($ thousand per period)",
-        min_value=1.0, max_value=100_000.0, step=10.0, scale=1e-3,
-        why="a quota below $1 thousand would pay the accelerator on almost nothing sold",
+        "quota_per_rep", "commission.quota.per_rep",
+        f"Quota per rep ({symbol} thousand per period)", min_value=1.0, max_value=100_000.0,
+        step=10.0, scale=1e-3,
+        why=f"a quota below {money(1_000)} would pay the accelerator on almost nothing sold",
     )  # fmt: skip
     controls.slider(
         "accelerator", "commission.accelerator", "Accelerator above quota", min_value=1.0,
@@ -70,7 +73,7 @@ with quota, st.container(border=True):
     )  # fmt: skip
     if not no_cap:
         controls.number(
-            "cap", "commission.cap", "Cap ($ per rep per period)", min_value=0.0,
+            "cap", "commission.cap", f"Cap ({symbol} per rep per period)", min_value=0.0,
             max_value=10_000_000.0, step=1_000.0, help=explain.FIGURES["cap"],
             why="no negative pay; turn on 'No cap' for unlimited pay",
         )  # fmt: skip
@@ -97,7 +100,9 @@ with payout:
     curve = pd.DataFrame(
         {"attainment": attainment, "pay": rep_pay_at_attainment(scenario, outcomes, attainment)}
     )
-    charts.show(charts.payout_curve_chart(curve, plan.cap, target_pay))
+    charts.show(
+        charts.payout_curve_chart(curve, plan.cap, target_pay, currency=scenario.metadata.currency)
+    )
     st.caption(
         f"Variable pay per rep against quota attainment, for a rep selling the team's mix. "
         f"Target variable pay (OTE − base) is {money(target_pay)}."
@@ -124,13 +129,17 @@ st.dataframe(
     column_config={
         "name": "Product",
         "commission_per_unit": st.column_config.NumberColumn(
-            "Pay per unit", format="$%.2f", help=explain.FIGURES["commission_per_unit"]
+            "Pay per unit",
+            format=printf_money(currency, ".2f"),
+            help=explain.FIGURES["commission_per_unit"],
         ),
         "expected_marginal_pay": st.column_config.NumberColumn(
-            "Expected marginal pay", format="$%.2f", help=explain.FIGURES["expected_marginal_pay"]
+            "Expected marginal pay",
+            format=printf_money(currency, ".2f"),
+            help=explain.FIGURES["expected_marginal_pay"],
         ),
         "hours": st.column_config.NumberColumn("Selling hours", format="%,.0f"),
-        "time_share": st.column_config.NumberColumn("Share of time", format="%.1f%%"),
-        "share": st.column_config.NumberColumn("Market share", format="%.1f%%"),
+        "time_share": st.column_config.NumberColumn("Share of time", format="%.1f %%"),
+        "share": st.column_config.NumberColumn("Market share", format="%.1f %%"),
     },
 )

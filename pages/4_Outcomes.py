@@ -3,7 +3,7 @@ import streamlit as st
 
 from workshop_ui import charts, explain, layout, model, state, uncertainty_view
 from workshop_ui.charts import STATUS_QUO, WORKING
-from workshop_ui.formatting import money, percent
+from workshop_ui.formatting import money, percent, printf_money
 from workshop_ui.layout import Headline
 
 st.set_page_config(layout="wide", page_title="Outcomes · Alignment workshop")
@@ -17,6 +17,7 @@ st.caption(
 )
 
 scenario, status_quo = state.working(), state.status_quo()
+currency = scenario.metadata.currency
 layout.headline_metrics(
     (
         Headline("total_revenue", "Revenue", "money"),
@@ -56,7 +57,9 @@ for row in (
     for column, (field, title, kind, axis) in zip(st.columns(2, gap="large"), row, strict=True):
         with column:
             st.subheader(title)
-            charts.show(charts.comparison_chart(before, after, field, axis, kind))
+            charts.show(
+                charts.comparison_chart(before, after, field, axis, kind, currency=currency)
+            )
 
 st.subheader("Rep motivation")
 st.caption(
@@ -80,6 +83,7 @@ with factors:
     )
 
 st.subheader("Per product, working scenario")
+whole_money = printf_money(currency, ",.0f")
 st.dataframe(
     after[
         ["name", "price", "share", "units", "revenue", "gross_margin", "commission", "hours"]
@@ -89,14 +93,14 @@ st.dataframe(
     key="outcome_products",
     column_config={
         "name": "Product",
-        "price": st.column_config.NumberColumn("Price", format="$%,.0f"),
+        "price": st.column_config.NumberColumn("Price", format=whole_money),
         "share": st.column_config.NumberColumn(
-            "Market share", format="%.1f%%", help=explain.FIGURES["share"]
+            "Market share", format="%.1f %%", help=explain.FIGURES["share"]
         ),
         "units": st.column_config.NumberColumn("Units", format="%,.0f"),
-        "revenue": st.column_config.NumberColumn("Revenue", format="$%,.0f"),
-        "gross_margin": st.column_config.NumberColumn("Gross margin", format="$%,.0f"),
-        "commission": st.column_config.NumberColumn("Commission paid", format="$%,.0f"),
+        "revenue": st.column_config.NumberColumn("Revenue", format=whole_money),
+        "gross_margin": st.column_config.NumberColumn("Gross margin", format=whole_money),
+        "commission": st.column_config.NumberColumn("Commission paid", format=whole_money),
         "hours": st.column_config.NumberColumn("Selling hours", format="%,.0f"),
     },
 )

@@ -59,6 +59,7 @@ with results:
         charts.budget_chart(
             pd.DataFrame(spend, columns=["group", "use", "spend"]),
             [p.name for p in scenario.products],
+            currency=scenario.metadata.currency,
         )
     )
     st.caption(

@@ -72,6 +72,7 @@ def test_the_win_rate_chart_shows_fit_band_prior_and_data():
     spec = win_rate_chart(curve, binned, "#0072B2", 0.92).to_dict()
     marks = [layer["mark"]["type"] for layer in spec["layer"]]
     assert marks == ["area", "line", "circle", "rule"]
+    assert spec["config"]["locale"]["number"]["percent"] == " %"  # "92.0 %", as on the page
     assert isinstance(win_rate_chart(curve.iloc[:0], binned, "#000", None), alt.LayerChart)
 
 

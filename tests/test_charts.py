@@ -80,7 +80,7 @@ def test_the_price_curve_has_price_and_share_axes_with_units_and_tooltips(launch
         columns=["label", "price", "party", "span"],
     )
 
-    spec = charts.price_curve_chart(curve, NAMES, markers).to_dict()
+    spec = charts.price_curve_chart(curve, NAMES, markers, currency="USD").to_dict()
 
     line = next(part for part in layers(spec) if part["mark"]["type"] == "line")
     assert line["encoding"]["x"]["title"] == "Price (per unit)"
@@ -100,7 +100,7 @@ def test_two_markers_at_one_price_take_a_half_of_the_chart_each():
         columns=["label", "price", "party", "span"],
     )
 
-    spec = charts.price_curve_chart(curve, NAMES, markers).to_dict()
+    spec = charts.price_curve_chart(curve, NAMES, markers, currency="USD").to_dict()
 
     marks = [row for row in rows(spec) if "label" in row]
     lower, upper = sorted(marks, key=lambda row: row["y0"])
@@ -112,8 +112,12 @@ def test_two_markers_at_one_price_take_a_half_of_the_chart_each():
 def test_the_payout_curve_marks_quota_cap_and_target_pay():
     curve = pd.DataFrame({"attainment": [0.0, 1.0, 2.0], "pay": [0.0, 20000.0, 50000.0]})
 
-    capped = charts.payout_curve_chart(curve, cap=60000.0, target_variable_pay=25000.0).to_dict()
-    uncapped = charts.payout_curve_chart(curve, cap=None, target_variable_pay=25000.0).to_dict()
+    capped = charts.payout_curve_chart(
+        curve, cap=60000.0, target_variable_pay=25000.0, currency="USD"
+    ).to_dict()
+    uncapped = charts.payout_curve_chart(
+        curve, cap=None, target_variable_pay=25000.0, currency="USD"
+    ).to_dict()
 
     def labels(spec):
         return {row.get("label") for row in rows(spec)}
@@ -122,7 +126,8 @@ def test_the_payout_curve_marks_quota_cap_and_target_pay():
     assert "Cap" not in labels(uncapped)
     line = layers(capped)[0]["encoding"]
     assert line["x"]["axis"]["format"].endswith("%")
-    assert line["y"]["axis"]["format"].startswith("$")
+    assert line["y"]["axis"]["format"].startswith("$")  # d3's "$": the locale's currency
+    assert capped["config"]["locale"]["number"]["currency"] == ["$", ""]
 
 
 def test_status_quo_and_working_bars_use_the_party_colours(tables):
@@ -157,7 +162,7 @@ def test_the_hours_mix_puts_what_pay_buys_beside_what_leadership_asks(tables):
 def test_the_scorecard_colours_each_goal_by_status_and_shows_value_against_target(tables):
     _, card = tables
 
-    spec = charts.scorecard_chart(card).to_dict()
+    spec = charts.scorecard_chart(card, currency="USD").to_dict()
 
     goals = {r["label"]: r for r in rows(spec) if "label" in r}
     share = goals["New-product share"]
@@ -181,7 +186,7 @@ def test_the_budget_chart_shows_funded_uses_in_their_own_colours():
         columns=["group", "use", "spend"],
     )
 
-    spec = charts.budget_chart(data, NAMES).to_dict()
+    spec = charts.budget_chart(data, NAMES, currency="USD").to_dict()
 
     (colour,) = encodings(spec, "color")
     assert colour["scale"]["domain"] == ["Nova (new)", charts.PUSH_CONTENT]  # only funded uses
@@ -225,3 +230,106 @@ def test_every_product_keeps_its_label_under_the_bars_when_there_are_many():
     (x,) = encodings(spec, "x")
     assert x["axis"]["labelOverlap"] is False
     assert x["axis"]["labelAngle"] != 0
+
+
+# --- the scenario's currency on every chart ---------------------------------------------------
+
+# In d3-format "$" stands for the chart locale's currency, so it may appear in a format
+# specifier (and in a label expression's format calls); anywhere else it would be a dollar.
+_SPECIFIERS = {"format", "labelExpr"}
+
+
+def readable_text(node: Any, key: str = "") -> list[str]:
+    """Every string in a spec a person could read: titles, labels, data; not d3 specifiers."""
+    if isinstance(node, dict):
+        return [text for k, value in node.items() for text in readable_text(value, k)]
+    if isinstance(node, list):
+        return [text for value in node for text in readable_text(value, key)]
+    return [node] if isinstance(node, str) and key not in _SPECIFIERS else []
+
+
+def euro_charts(tables) -> dict[str, dict[str, Any]]:
+    """Every chart of money, built for a scenario in euros."""
+    products, card = tables
+    curve = pd.DataFrame({"name": "Nova (new)", "price": [450.0, 800.0], "share": [0.07, 0.01]})
+    markers = pd.DataFrame(
+        [("Current price", 600.0, WORKING, "full")], columns=["label", "price", "party", "span"]
+    )
+    payout = pd.DataFrame({"attainment": [0.0, 1.0, 2.0], "pay": [0.0, 20000.0, 50000.0]})
+    budget = pd.DataFrame([(STATUS_QUO, "Nova (new)", 3e5)], columns=["group", "use", "spend"])
+    built = {
+        "price curve": charts.price_curve_chart(curve, NAMES, markers, currency="EUR"),
+        "payout": charts.payout_curve_chart(payout, 6e4, 2.5e4, currency="EUR"),
+        "margin bars": charts.comparison_chart(
+            products, products, "gross_margin", "Gross margin", "money", currency="EUR"
+        ),
+        "scorecard": charts.scorecard_chart(card, currency="EUR"),
+        "budget": charts.budget_chart(budget, NAMES, currency="EUR"),
+    }
+    return {name: chart.to_dict() for name, chart in built.items()}
+
+
+def money_axes(spec: dict[str, Any]) -> list[dict[str, Any]]:
+    return [
+        part["encoding"][channel]["axis"]
+        for part in layers(spec)
+        for channel in ("x", "y")
+        if part["encoding"].get(channel, {}).get("axis", {}).get("format", "").startswith("$")
+    ]
+
+
+def test_a_euro_scenarios_charts_show_euros_and_never_a_dollar(tables):
+    for name, spec in euro_charts(tables).items():
+        assert spec["config"]["locale"]["number"]["currency"] == ["€", ""], name
+        assert not [text for text in readable_text(spec) if "$" in text], name
+        if name == "scorecard":  # its axis is the share of each target; money is in words
+            continue
+        assert money_axes(spec), f"{name} has no money axis"
+        tips = [t for part in layers(spec) for t in part["encoding"].get("tooltip", [])]
+        assert any(t.get("format") == "$,.0f" for t in tips), name
+
+
+def test_the_scorecard_writes_contribution_in_the_scenarios_currency(tables):
+    spec = euro_charts(tables)["scorecard"]
+
+    goals = {r["label"]: r for r in rows(spec) if "label" in r}
+    assert goals["Contribution"]["value_text"].startswith("€")
+    assert "vs target €" in goals["Contribution"]["value_text"]
+
+
+def test_a_currency_without_a_symbol_is_written_with_its_code_and_a_space():
+    curve = pd.DataFrame({"name": "Nova (new)", "price": [450.0, 800.0], "share": [0.07, 0.01]})
+    markers = pd.DataFrame(
+        [("Current price", 600.0, WORKING, "full")], columns=["label", "price", "party", "span"]
+    )
+
+    spec = charts.price_curve_chart(curve, NAMES, markers, currency="CHF").to_dict()
+
+    assert spec["config"]["locale"]["number"]["currency"] == ["CHF ", ""]
+
+
+def test_money_axes_name_thousands_to_billions_and_never_use_si_prefixes(tables):
+    for name, spec in euro_charts(tables).items():
+        for axis in money_axes(spec):
+            expression = axis["labelExpr"]
+            assert "~s" not in expression, name  # d3's SI: "G" for billions, "m" and "µ" below 1
+            for suffix in ("'k'", "'M'", "'B'", "'T'"):
+                assert suffix in expression, name
+            # below a thousand: whole units, or the decimals they need, never a prefix
+            assert expression.endswith("format(datum.value, '$,~f')"), name
+
+
+def test_percentages_on_charts_have_a_space_before_the_sign_as_on_the_pages(tables):
+    products, _ = tables
+
+    spec = charts.comparison_chart(products, products, "share", "Share", "fraction").to_dict()
+
+    assert spec["config"]["locale"]["number"]["percent"] == " %"
+    assert spec["config"]["locale"]["number"]["minus"] == "\u2212"
+
+
+def test_money_bars_without_a_currency_are_refused(tables):
+    products, _ = tables
+
+    with pytest.raises(ValueError, match="currency"):
+        charts.comparison_chart(products, products, "revenue", "Revenue", "money")

@@ -14,6 +14,7 @@ from altair.utils.schemapi import SchemaValidationError
 from alignment import Plans, evaluate
 from alignment.compromise import Constraints, Lock, bargain, lever_matrix, search
 from alignment.levers import with_values
+from workshop_ui import compromise_charts
 from workshop_ui import compromise_view as view
 from workshop_ui.charts import PARTY_COLOURS
 
@@ -45,7 +46,17 @@ def markers(result, launch, request_):
 
 @pytest.fixture(scope="module")
 def spec(result, markers):
-    return view.frontier_chart(result, markers).to_dict()
+    return view.frontier_chart(result, markers, currency="USD").to_dict()
+
+
+def readable_text(node, key: str = "") -> list[str]:
+    """Every string in a spec a person could read; not d3 format specifiers or label
+    expressions, where "$" stands for the chart locale's currency."""
+    if isinstance(node, dict):
+        return [text for k, value in node.items() for text in readable_text(value, k)]
+    if isinstance(node, list):
+        return [text for value in node for text in readable_text(value, key)]
+    return [node] if isinstance(node, str) and key not in {"format", "labelExpr"} else []
 
 
 def layer(spec, mark: str, number: int = 0) -> dict:
@@ -88,11 +99,15 @@ def test_axes_name_each_party_and_its_unit_in_money(spec):
     encoding = layer(spec, "circle", 0)["encoding"]
 
     assert encoding["x"]["field"] == "leadership"
-    assert encoding["x"]["title"] == "Leadership's value ($M per period)"
+    assert encoding["x"]["title"] == "Leadership's value (per period)"
     assert encoding["y"]["field"] == "reps"
     assert encoding["y"]["title"] == (
-        "Reps' utility ($ per rep per period: earnings less the cost of effort)"
+        "Reps' utility (per rep per period: earnings less the cost of effort)"
     )
+    # the labels carry the money: millions on x read "$5.8M", the reps' money "$25k"
+    assert "datum.value * 1e+06" in encoding["x"]["axis"]["labelExpr"]
+    assert "'M'" in encoding["y"]["axis"]["labelExpr"]
+    assert spec["config"]["locale"]["number"]["currency"] == ["$", ""]
 
 
 def test_leadership_is_plotted_in_millions_and_shown_in_money_on_hover(spec, result):
@@ -107,7 +122,8 @@ def test_leadership_is_plotted_in_millions_and_shown_in_money_on_hover(spec, res
 
 def test_when_the_room_counts_motivation_the_reps_axis_says_so(result, markers):
     on_motivation = bargain(result, rep_utility="motivation")
-    encoding = layer(view.frontier_chart(on_motivation, markers).to_dict(), "circle", 0)["encoding"]
+    chart = view.frontier_chart(on_motivation, markers, currency="USD")
+    encoding = layer(chart.to_dict(), "circle", 0)["encoding"]
 
     assert encoding["y"]["title"] == "Reps' utility: motivation (points, 0–100)"
     tips = [t["title"] for t in encoding["tooltip"]]
@@ -213,9 +229,32 @@ def test_the_search_summary_counts_the_plans_left_out_because_their_hours_did_no
     assert "2 plans whose selling hours did not settle are left out" in (
         view.search_summary(flagged)
     )
-    spec = view.frontier_chart(flagged, []).to_dict()
+    spec = view.frontier_chart(flagged, [], currency="USD").to_dict()
     rows = {row["index"]: row for row in data_of(spec, layer(spec, "circle", 0))}
     assert not rows[5]["eligible"] and not rows[6]["eligible"]
+
+
+def test_a_euro_scenarios_frontier_shows_euros_and_never_a_dollar(result, markers):
+    spec = view.frontier_chart(result, markers, currency="EUR").to_dict()
+
+    assert spec["config"]["locale"]["number"]["currency"] == ["€", ""]
+    assert spec["config"]["axis"]["labelFontSize"] >= 13  # the shared look kept beside it
+    shown = [text for text in readable_text(spec) if "$" in text]
+    assert shown == []
+    tips = {t["field"]: t for t in layer(spec, "circle", 0)["encoding"]["tooltip"]}
+    assert tips["leadership_value"]["format"] == "$,.0f"  # d3's "$": the locale's euro
+
+
+def test_the_cached_frontier_takes_the_currency_of_the_searchs_working_scenario(
+    launch, result, monkeypatch
+):
+    in_euros = with_values(launch, {"metadata.currency": "EUR"})
+    request = view.SearchRequest.of(in_euros, in_euros, [], 3)
+    monkeypatch.setattr(compromise_charts, "bargained", lambda *args: result)
+
+    chart = compromise_charts.cached_chart(request, Constraints(), 0.5, "rep_utility", ())
+
+    assert chart.to_dict()["config"]["locale"]["number"]["currency"] == ["€", ""]
 
 
 def test_hard_goals_read_as_limits_with_their_units():

@@ -94,11 +94,26 @@ def found_and_ranking():
 def test_every_band_chart_is_a_valid_spec_with_one_row_per_plan(found_and_ranking):
     found, _ = found_and_ranking
     for field, title, kind in FIGURES:
-        spec = uncertainty_charts.band_chart(found, field, title, kind).to_dict()
+        spec = uncertainty_charts.band_chart(found, field, title, kind, currency="USD").to_dict()
         assert len(spec["layer"]) == 3
         assert spec["title"]["text"] == title
     colours = uncertainty_charts.plan_colours(["Status quo", "Working", "Deal"])
     assert colours["Status quo"] == "#A3A3A3" and len(set(colours.values())) == 3
+
+
+def test_a_euro_scenarios_band_charts_show_euros_scaled_as_the_pages_write_money(
+    found_and_ranking,
+):
+    found, _ = found_and_ranking
+    for field, title, kind in FIGURES:
+        spec = uncertainty_charts.band_chart(found, field, title, kind, currency="EUR").to_dict()
+        assert spec["config"]["locale"]["number"]["currency"] == ["€", ""]
+        assert spec["config"]["locale"]["number"]["percent"] == " %"
+        axis = spec["layer"][0]["encoding"]["x"]["axis"]
+        if kind == "money":
+            assert "'M'" in axis["labelExpr"] and "~s" not in axis["labelExpr"]
+        else:
+            assert not axis["format"].startswith("$")
 
 
 def test_the_ranking_chart_puts_the_most_decisive_input_on_top(found_and_ranking):

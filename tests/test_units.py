@@ -69,6 +69,18 @@ def test_common_codes_have_their_symbol_and_others_are_their_code(code, symbol):
     assert units.currency_symbol(code) == symbol
 
 
+@pytest.mark.parametrize("code", ["USD", "EUR", "CHF", "JPY", "SEK"])
+def test_the_affixes_of_a_currency_are_what_money_writes_around_the_digits(code):
+    before, after = units.currency_affixes(code)
+
+    assert units.money(1_200, code) == f"{before}1,200{after}"
+    assert units.money(4_786_000, code) == f"{before}4.79M{after}"
+
+
+def test_the_percent_sign_is_what_percent_writes_after_the_digits():
+    assert units.percent(0.472) == "47.2" + units.PERCENT_SIGN
+
+
 def test_percentages_have_one_style_and_changes_of_a_share_are_points():
     assert units.percent(0.472) == "47.2 %"
     assert units.percent(0.472, 0) == "47 %"

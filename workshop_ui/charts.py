@@ -8,6 +8,10 @@ Colours carry meaning, pinned with ``alt.Scale(domain=..., range=...)`` so they 
 
 Every builder takes a tidy ``DataFrame`` plus plain values and returns an Altair chart; none
 calls Streamlit, so each can be tested through ``chart.to_dict()``. Show one with :func:`show`.
+
+Money is in the scenario's currency, which a builder that shows money takes from its caller
+(``currency``, an ISO code): the chart carries that currency's locale (:func:`chart_config`), so
+its axes read "€4.8M" and its tooltips "€4,790,000", and percentages "47.2 %".
 """
 
 from __future__ import annotations
@@ -20,11 +24,13 @@ import streamlit as st
 
 from workshop_ui.formatting import (
     D3_MONEY,
-    D3_MONEY_SHORT,
     D3_PERCENT,
     D3_PERCENT_AXIS,
+    chart_locale,
     format_value,
+    money_axis_labels,
 )
+from workshop_ui.presenting import styled
 
 # Altair validates every object against the Vega-Lite schema as it is built, which costs more
 # than drawing the chart on every rerun. Each builder's finished spec is validated in
@@ -82,7 +88,7 @@ def show(chart: alt.TopLevelMixin) -> None:
     The spec is not validated against the Vega-Lite schema here: that costs more than building
     the chart, on every rerun, and every builder's spec is validated in ``tests/test_charts.py``.
     """
-    spec = chart.to_dict(validate=False)
+    spec = styled(chart).to_dict(validate=False)
     # Altair's default theme sizes charts at 300 px; the column decides the width here.
     spec.get("config", {}).get("view", {}).pop("continuousWidth", None)
     st.vega_lite_chart(spec, width="stretch")
@@ -93,35 +99,53 @@ def _product_axis(count: int) -> alt.Axis:
     return alt.Axis(labelAngle=0 if count <= 4 else -30, labelLimit=160, labelOverlap=False)
 
 
-def _axis_format(kind: str) -> str:
-    return {"money": D3_MONEY_SHORT, "fraction": D3_PERCENT_AXIS}.get(kind, ",.0f")
+def money_axis(**properties: object) -> alt.Axis:
+    """An axis of money in the chart's currency, scaled as the pages write money: "€4.8M",
+    "$600", "CHF 250k" (d3's own short format would write a billion "1G")."""
+    return alt.Axis(format=D3_MONEY, labelExpr=money_axis_labels(), **properties)
+
+
+def _axis(kind: str, **properties: object) -> alt.Axis:
+    if kind == "money":
+        return money_axis(**properties)
+    return alt.Axis(format=D3_PERCENT_AXIS if kind == "fraction" else ",.0f", **properties)
 
 
 def _tooltip_format(kind: str) -> str:
     return {"money": D3_MONEY, "fraction": D3_PERCENT}.get(kind, ",.0f")
 
 
-# Large type for the back of the room; legends on top so charts fit narrow columns.
-_CONFIG = alt.Config(
-    axis=alt.AxisConfig(labelFontSize=13, titleFontSize=14, grid=True, gridOpacity=0.4),
-    legend=alt.LegendConfig(labelFontSize=13, titleFontSize=13, orient="top", symbolSize=120),
-    view=alt.ViewConfig(strokeWidth=0),
-)
+def chart_config(currency: str | None = None) -> alt.Config:
+    """The shared configuration, in the locale of ``currency`` (None for a chart without money):
+    large type for the back of the room, legends on top so charts fit narrow columns."""
+    return alt.Config(
+        axis=alt.AxisConfig(labelFontSize=13, titleFontSize=14, grid=True, gridOpacity=0.4),
+        legend=alt.LegendConfig(labelFontSize=13, titleFontSize=13, orient="top", symbolSize=120),
+        view=alt.ViewConfig(strokeWidth=0),
+        locale=chart_locale(currency),
+    )
 
 
-def _readable(chart: alt.TopLevelMixin, height: int = CHART_HEIGHT) -> alt.TopLevelMixin:
+def _readable(
+    chart: alt.TopLevelMixin, height: int = CHART_HEIGHT, currency: str | None = None
+) -> alt.TopLevelMixin:
     """``chart`` with the shared configuration and a whole-chart ``height`` in pixels."""
-    return chart.properties(height=height, config=_CONFIG)
+    return chart.properties(height=height, config=chart_config(currency))
 
 
-def _layered(*layers: alt.Chart, height: int, independent_colours: bool = False) -> alt.LayerChart:
+def _layered(
+    *layers: alt.Chart,
+    height: int,
+    currency: str | None = None,
+    independent_colours: bool = False,
+) -> alt.LayerChart:
     """Layers as one chart with the shared configuration, built in one step: every chained
     ``resolve_scale`` or ``properties`` call would copy the whole chart again."""
     resolve = alt.Resolve(scale=alt.ScaleResolveMap(color="independent"))
     return alt.LayerChart(
         layer=list(layers),
         height=height,
-        config=_CONFIG,
+        config=chart_config(currency),
         resolve=resolve if independent_colours else alt.Undefined,
     )
 
@@ -130,8 +154,11 @@ def price_curve_chart(
     curve: pd.DataFrame,
     product_names: Sequence[str],
     markers: pd.DataFrame,
+    *,
+    currency: str,
 ) -> alt.TopLevelMixin:
-    """One product's market share against its price, with prices of interest marked.
+    """One product's market share against its price (in ``currency``), with prices of interest
+    marked.
 
     ``curve``: ``name``, ``price``, ``share`` (fraction) for one product. ``markers``: ``label``,
     ``price``, ``party`` (a key of :data:`PARTY_COLOURS`) and optionally ``span``: ``full``
@@ -148,7 +175,7 @@ def price_curve_chart(
     x = alt.X(
         "price:Q",
         title="Price (per unit)",
-        axis=alt.Axis(format=D3_MONEY_SHORT, tickCount=5),
+        axis=money_axis(tickCount=5),
         scale=alt.Scale(zero=False, nice=False),
     )
     y_scale = alt.Scale(domain=[0, top], nice=False)
@@ -199,15 +226,16 @@ def price_curve_chart(
             ],
         )
     )  # fmt: skip
-    return _layered(line, rules, height=380, independent_colours=True)
+    return _layered(line, rules, height=380, currency=currency, independent_colours=True)
 
 
 def payout_curve_chart(
-    curve: pd.DataFrame, cap: float | None, target_variable_pay: float
+    curve: pd.DataFrame, cap: float | None, target_variable_pay: float, *, currency: str
 ) -> alt.TopLevelMixin:
     """Variable pay of one rep against quota attainment, with quota, cap and target pay marked.
 
-    ``curve``: ``attainment`` (fraction, 1.0 = quota) and ``pay`` (money per rep per period).
+    ``curve``: ``attainment`` (fraction, 1.0 = quota) and ``pay`` (money per rep per period, in
+    ``currency``).
     """
     line = (
         alt.Chart(curve)
@@ -217,11 +245,10 @@ def payout_curve_chart(
                 "attainment:Q", title="Quota attainment", axis=alt.Axis(format=D3_PERCENT_AXIS)
             ),
             y=alt.Y(
-                "pay:Q", title="Variable pay per rep (per period)",
-                axis=alt.Axis(format=D3_MONEY_SHORT),
+                "pay:Q", title="Variable pay per rep (per period)", axis=money_axis(),
             ),
             tooltip=[
-                alt.Tooltip("attainment:Q", title="Attainment", format=".0%"),
+                alt.Tooltip("attainment:Q", title="Attainment", format=D3_PERCENT_AXIS),
                 alt.Tooltip("pay:Q", title="Variable pay", format=D3_MONEY),
             ],
         )
@@ -256,7 +283,7 @@ def payout_curve_chart(
         .mark_text(align="left", dx=4, dy=-8, fontSize=13, color="#333333")
         .encode(x=alt.XValue(0), y=alt.Y("pay:Q"), text=alt.Text("label:N"))
     )
-    return _layered(line, quota, quota_label, level_rules, labels, height=340)
+    return _layered(line, quota, quota_label, level_rules, labels, height=340, currency=currency)
 
 
 def grouped_bars(
@@ -265,12 +292,17 @@ def grouped_bars(
     kind: str,
     groups: Sequence[str],
     group_title: str = "",
+    *,
+    currency: str | None = None,
 ) -> alt.TopLevelMixin:
     """Bars per product, side by side per party (e.g. status quo against working).
 
     ``data``: ``name`` (product), ``group`` (a key of :data:`PARTY_COLOURS`), ``value``.
-    ``kind`` is ``money``, ``fraction``, ``units`` or ``hours`` and sets axis formats.
+    ``kind`` is ``money``, ``fraction``, ``units`` or ``hours`` and sets axis formats; money
+    is in ``currency``, which money bars need.
     """
+    if kind == "money" and currency is None:
+        raise ValueError("bars of money need the scenario's currency")
     names = list(dict.fromkeys(data["name"]))
     return _readable(
         alt.Chart(data)
@@ -278,16 +310,15 @@ def grouped_bars(
         .encode(
             x=alt.X("name:N", title=None, sort=names, axis=_product_axis(len(names))),
             xOffset=alt.XOffset("group:N", sort=list(groups)),
-            y=alt.Y(
-                "value:Q", title=value_title, axis=alt.Axis(format=_axis_format(kind), tickCount=5)
-            ),
+            y=alt.Y("value:Q", title=value_title, axis=_axis(kind, tickCount=5)),
             color=alt.Color("group:N", title=group_title or None, scale=party_scale(groups)),
             tooltip=[
                 alt.Tooltip("name:N", title="Product"),
                 alt.Tooltip("group:N", title=group_title or "Scenario"),
                 alt.Tooltip("value:Q", title=value_title, format=_tooltip_format(kind)),
             ],
-        )
+        ),
+        currency=currency,
     )
 
 
@@ -307,10 +338,19 @@ def compared(before: pd.DataFrame, after: pd.DataFrame, column: str) -> pd.DataF
 
 
 def comparison_chart(
-    before: pd.DataFrame, after: pd.DataFrame, column: str, title: str, kind: str
+    before: pd.DataFrame,
+    after: pd.DataFrame,
+    column: str,
+    title: str,
+    kind: str,
+    *,
+    currency: str | None = None,
 ) -> alt.TopLevelMixin:
-    """Status quo beside working, per product, for one column of the product tables."""
-    return grouped_bars(compared(before, after, column), title, kind, (STATUS_QUO, WORKING))
+    """Status quo beside working, per product, for one column of the product tables; money
+    (``kind="money"``) in ``currency``."""
+    return grouped_bars(
+        compared(before, after, column), title, kind, (STATUS_QUO, WORKING), currency=currency
+    )
 
 
 def hours_mix_chart(products: pd.DataFrame) -> alt.TopLevelMixin:
@@ -334,11 +374,11 @@ def hours_mix_chart(products: pd.DataFrame) -> alt.TopLevelMixin:
     )
 
 
-def scorecard_chart(card: pd.DataFrame) -> alt.TopLevelMixin:
+def scorecard_chart(card: pd.DataFrame, *, currency: str) -> alt.TopLevelMixin:
     """Each leadership goal as a share of its target, coloured met / near / missed.
 
     ``card``: ``alignment.tables.scorecard`` (index: goal; ``label``, ``target``, ``value``,
-    ``status``). Contribution is money, the other goals fractions.
+    ``status``). Contribution is money (in ``currency``), the other goals fractions.
     """
     kinds = ["money" if goal == "contribution" else "fraction" for goal in card.index]
     data = pd.DataFrame(
@@ -347,7 +387,7 @@ def scorecard_chart(card: pd.DataFrame) -> alt.TopLevelMixin:
             "attainment": (card["value"] / card["target"]).to_numpy(),
             "status": card["status"].to_numpy(),
             "value_text": [
-                f"{format_value(v, k)} vs target {format_value(t, k)}: {status}"
+                f"{format_value(v, k, currency)} vs target {format_value(t, k, currency)}: {status}"
                 for v, t, k, status in zip(
                     card["value"], card["target"], kinds, card["status"], strict=True
                 )
@@ -368,7 +408,7 @@ def scorecard_chart(card: pd.DataFrame) -> alt.TopLevelMixin:
         tooltip=[
             alt.Tooltip("label:N", title="Goal"),
             alt.Tooltip("value_text:N", title="Achieved"),
-            alt.Tooltip("attainment:Q", title="Share of target", format=".0%"),
+            alt.Tooltip("attainment:Q", title="Share of target", format=D3_PERCENT_AXIS),
             alt.Tooltip("status:N", title="Status"),
         ],
     )
@@ -380,7 +420,7 @@ def scorecard_chart(card: pd.DataFrame) -> alt.TopLevelMixin:
     text = base.mark_text(align="left", dx=6, fontSize=14, color="#222222").encode(
         x=alt.X("attainment:Q"), text=alt.Text("value_text:N")
     )
-    return _layered(bars, target, text, height=60 * len(data) + 130)
+    return _layered(bars, target, text, height=60 * len(data) + 130, currency=currency)
 
 
 def factor_chart(data: pd.DataFrame) -> alt.TopLevelMixin:
@@ -410,12 +450,14 @@ def factor_chart(data: pd.DataFrame) -> alt.TopLevelMixin:
     )  # fmt: skip
 
 
-def budget_chart(data: pd.DataFrame, product_names: Sequence[str]) -> alt.TopLevelMixin:
+def budget_chart(
+    data: pd.DataFrame, product_names: Sequence[str], *, currency: str
+) -> alt.TopLevelMixin:
     """The marketing budget per scenario, stacked by use: lead generation per product, content.
 
     ``data``: ``group`` (``Status quo`` / ``Working``), ``use`` (a product name or
-    :data:`PUSH_CONTENT`), ``spend`` (money per period). Only uses with spend in either scenario
-    appear in the legend; each keeps its product colour.
+    :data:`PUSH_CONTENT`), ``spend`` (money per period, in ``currency``). Only uses with spend
+    in either scenario appear in the legend; each keeps its product colour.
     """
     colours = product_colours(product_names)
     colours[PUSH_CONTENT] = PUSH_CONTENT_COLOUR
@@ -428,8 +470,7 @@ def budget_chart(data: pd.DataFrame, product_names: Sequence[str]) -> alt.TopLev
         .mark_bar(height=34)
         .encode(
             y=alt.Y("group:N", title=None, sort=[STATUS_QUO, WORKING]),
-            x=alt.X("spend:Q", title="Marketing spend (per period)",
-                    axis=alt.Axis(format=D3_MONEY_SHORT)),
+            x=alt.X("spend:Q", title="Marketing spend (per period)", axis=money_axis()),
             color=alt.Color(
                 "use:N", title="Spent on",
                 scale=alt.Scale(domain=uses, range=[colours[use] for use in uses]),
@@ -443,4 +484,5 @@ def budget_chart(data: pd.DataFrame, product_names: Sequence[str]) -> alt.TopLev
             ],
         ),
         height=260,
+        currency=currency,
     )  # fmt: skip

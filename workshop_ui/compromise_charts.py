@@ -30,10 +30,17 @@ from alignment.compromise import (
     lever_matrix,
 )
 from alignment.storage import StoredScenario
-from workshop_ui.charts import LEADERSHIP, PARTY_COLOURS, SALES, STATUS_QUO, WORKING
+from workshop_ui.charts import (
+    LEADERSHIP,
+    PARTY_COLOURS,
+    SALES,
+    STATUS_QUO,
+    WORKING,
+    money_axis,
+)
 from workshop_ui.compromise_proposals import ROLE_LABELS, ROLES, proposal_label
 from workshop_ui.compromise_search import SearchRequest, bargained, lever_unit, valued
-from workshop_ui.formatting import D3_MONEY, D3_PERCENT
+from workshop_ui.formatting import D3_MONEY, D3_PERCENT, chart_locale, money_axis_labels
 
 __all__ = [
     "CANDIDATE",
@@ -109,13 +116,14 @@ POINT_SIZES: dict[str, int] = {
 }  # fmt: skip
 PICK = "plan_pick"  # the chart's point-selection parameter
 CHART_KEY = "compromise_frontier"
-X_TITLE = "Leadership's value ($M per period)"
+# The axes' labels carry the scenario's currency ("€5.8M"), so their titles need not.
+X_TITLE = "Leadership's value (per period)"
 Y_TITLES: dict[str, str] = {
-    "rep_utility": "Reps' utility ($ per rep per period: earnings less the cost of effort)",
+    "rep_utility": "Reps' utility (per rep per period: earnings less the cost of effort)",
     "motivation": "Reps' utility: motivation (points, 0–100)",
-    "expected_earnings": "Reps' utility: expected earnings ($ per rep per period)",
+    "expected_earnings": "Reps' utility: expected earnings (per rep per period)",
 }
-# Leadership's value on the chart's axis, in millions.
+# Leadership's value on the chart's axis, in millions (labelled in money).
 MILLION = 1e6
 _D3 = {"money": D3_MONEY, "per_unit": D3_MONEY, "rate": ".2~%", "fraction": D3_PERCENT,
        "score": ".1f"}  # fmt: skip
@@ -305,10 +313,12 @@ def frontier_chart(
     result: SearchResult,
     markers: Sequence[Marker],
     *,
+    currency: str,
     height: int = 560,
 ) -> alt.LayerChart:
     """Leadership's utility against the reps': every candidate faint, the Pareto frontier as a
-    line, and the named points (status quo, working, proposals, ideals, the deal) on top.
+    line, and the named points (status quo, working, proposals, ideals, the deal) on top; money
+    in ``currency``.
 
     Clicking any point selects it (parameter :data:`PICK`, by candidate ``index``); named
     points that are not candidates (index −1) show but select nothing.
@@ -320,11 +330,13 @@ def frontier_chart(
     kinds = [k for k in POINT_COLOURS if k in {CANDIDATE, FRONTIER, *points["kind"]}]
     colour, shape = _kind_scales(kinds)
     pick = alt.selection_point(name=PICK, fields=["index"], on="click", empty=False)
-    x = alt.X("leadership:Q", title=X_TITLE, scale=alt.Scale(zero=False, nice=True))
+    x = alt.X(
+        "leadership:Q", title=X_TITLE, scale=alt.Scale(zero=False, nice=True),
+        axis=alt.Axis(labelExpr=money_axis_labels(MILLION)),
+    )  # fmt: skip
     y = alt.Y(
         "reps:Q", title=Y_TITLES[result.rep_utility], scale=alt.Scale(zero=False, nice=True),
-        axis=alt.Axis(format=",.0f") if REP_UTILITY_UNITS[result.rep_utility] == "money"
-        else alt.Axis(),
+        axis=money_axis() if REP_UTILITY_UNITS[result.rep_utility] == "money" else alt.Axis(),
     )  # fmt: skip
     # The candidates are the chart's one large dataset, shared by the cloud, the frontier
     # (a filter) and the ring around a picked plan, so it is serialised once per draw.
@@ -376,14 +388,14 @@ def frontier_chart(
         CheckedLayerChart(
             layer=[cloud, line, named, ring], data=cloud_data.assign(frontier=on_frontier)
         )
-        .properties(height=height)
+        .properties(height=height, config=alt.Config(locale=chart_locale(currency)))
         .configure_axis(labelFontSize=13, titleFontSize=14, grid=True, gridOpacity=0.4)
         .configure_legend(labelFontSize=13, labelLimit=260)
         .configure_view(strokeWidth=0)
     )
     # Everything in the spec but the rows follows from these: charts alike in them are alike.
     shape_of_spec = (
-        tuple(kinds), tuple(lever_columns(result).values()), result.rep_utility, height,
+        tuple(kinds), tuple(lever_columns(result).values()), result.rep_utility, height, currency,
     )  # fmt: skip
     return chart.checked(shape_of_spec)
 
@@ -427,9 +439,12 @@ def cached_chart(
     found: tuple[Marker, ...],
 ) -> alt.LayerChart:
     """The frontier chart, built once per search, constraints, weight, reps' measure and set
-    of points.
+    of points, in the currency of the search's working scenario.
 
     Building the layers costs tens of milliseconds; a rerun for an unrelated widget reuses
     the chart (Streamlit only reads it).
     """
-    return frontier_chart(bargained(request, constraints, weight, rep_utility), found)
+    return frontier_chart(
+        bargained(request, constraints, weight, rep_utility), found,
+        currency=request.working.metadata.currency,
+    )  # fmt: skip

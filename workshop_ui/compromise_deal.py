@@ -24,7 +24,7 @@ from alignment.compromise import (
     lever_matrix,
 )
 from alignment.storage import StoredScenario
-from workshop_ui import access, explain, layout, state
+from workshop_ui import access, explain, layout, presenting, state
 from workshop_ui.compromise_charts import (
     CHART_KEY,
     PICK,
@@ -79,10 +79,10 @@ def frontier_section(
     chart_column, look_column = st.columns([5, 4], gap="medium")
     with chart_column:
         event = st.altair_chart(
-            cached_chart(
+            presenting.styled(cached_chart(
                 request, result.constraints, result.bargaining_weight, result.rep_utility,
                 tuple(found),
-            ),
+            )),
             key=CHART_KEY, on_select="rerun",
             selection_mode=PICK, width="stretch",
         )  # fmt: skip

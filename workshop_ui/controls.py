@@ -10,6 +10,11 @@ changed since the last run one after another, before the script; when a hurried 
 two sliders within one round trip, the second callback must still find its value, and a
 widget nobody touched must keep the value it shows.
 
+Two widgets may show one field (:func:`slider_with_entry`): moving one sends the new value to
+the other, and until the browser has drawn it, its messages still carry the other's old value,
+which Streamlit reports as a change. Such a stale echo, arriving with the person's real change
+to another widget, is recognised and ignored (:class:`_Echoes`), so it never undoes the move.
+
 A value the scenario refuses, or a typed number outside the control's range, shows an error
 that names the field, the allowed range and why, and leaves the scenario as it was.
 
@@ -25,8 +30,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, Literal
 
 import streamlit as st
 
@@ -36,6 +41,10 @@ from workshop_ui import layout, state
 
 Read = Callable[[Scenario], Any]
 Write = Callable[[Scenario, Any], Scenario]
+LabelVisibility = Literal["visible", "hidden", "collapsed"]
+
+_ECHOES = "bound_widget_echoes"
+_STALE_KEPT = 8  # values a widget may still report; older ones the browser has long replaced
 
 
 @dataclass(frozen=True)
@@ -70,22 +79,35 @@ class Range:
 def number(
     key: str, path: str, label: str, *, min_value: float, max_value: float, step: float,
     format: str = "%.0f", scale: float = 1.0, help: str | None = None, disabled: bool = False,
-    why: str = "the range this control allows",
+    why: str = "the range this control allows", label_visibility: LabelVisibility = "visible",
 ) -> None:  # fmt: skip
     """A number input for the field at ``path``; the bounds widen to hold the current value.
 
     The input itself takes any number, so a typed value outside ``[min_value, max_value]`` is
     not silently held back by the browser: it is refused with a message that gives the range
-    and ``why`` it is the range.
+    and ``why`` it is the range. A hidden label still names the field to a screen reader and
+    in that message.
     """
+    _number_input(
+        key, path, label, min_value=min_value, max_value=max_value, step=step, format=format,
+        scale=scale, help=help, disabled=disabled, why=why, label_visibility=label_visibility,
+    )  # fmt: skip
+    _show_error(key)
+
+
+def _number_input(
+    key: str, path: str, label: str, *, min_value: float, max_value: float, step: float,
+    format: str, scale: float, help: str | None, disabled: bool, why: str,
+    label_visibility: LabelVisibility,
+) -> None:  # fmt: skip
     read, write = _field(path, scale)
     value = float(_prepare(key, read))
     allowed = Range(min(float(min_value), value), max(float(max_value), value), format, why)
     st.number_input(
         label, key=key, step=float(step), format=format, help=help, disabled=disabled,
+        label_visibility=label_visibility,
         on_change=_write, args=(key, read, write, allowed, layout.plain(label)),
     )  # fmt: skip
-    _show_error(key)
 
 
 def slider(
@@ -101,6 +123,36 @@ def slider(
         on_change=_write, args=(key, read, write),
     )  # fmt: skip
     _show_error(key)
+
+
+def slider_with_entry(
+    key: str, path: str, label: str, entry_label: str, *, min_value: float, max_value: float,
+    step: float, format: str = "%.0f", entry_format: str = "%.0f", scale: float = 1.0,
+    help: str | None = None, why: str = "the slider's range",
+) -> None:  # fmt: skip
+    """A slider for the field at ``path`` with a number input beside it (under it on a phone,
+    where columns stack), for a value the slider's steps cannot reach or a thumb cannot hit.
+
+    Both are bound to the same field, so each shows what the other set. The slider keeps
+    ``key``; the input is ``<key>_entry``. Its ``entry_label``, plain text with its unit (e.g.
+    "Nova price (€)"), is hidden beside the slider's own label but read by screen readers, and
+    names the field in the error that refuses a typed value outside the slider's range.
+    """
+    slide, entry = st.columns([5, 2], gap="small", vertical_alignment="bottom")
+    with slide:
+        slider(
+            key, path, label, min_value=min_value, max_value=max_value, step=step,
+            format=format, scale=scale, help=help,
+        )  # fmt: skip
+    with entry:
+        # Nobody sees a hidden label, so it carries no Markdown escapes: the screen reader and
+        # the error message read it exactly as written.
+        _number_input(
+            f"{key}_entry", path, layout.plain(entry_label), min_value=min_value,
+            max_value=max_value, step=step, format=entry_format, scale=scale, help=None,
+            disabled=False, why=why, label_visibility="collapsed",
+        )  # fmt: skip
+    _show_error(f"{key}_entry")  # under both, not squeezed into the input's narrow column
 
 
 def choice(
@@ -160,9 +212,58 @@ def _prepare(key: str, read: Read) -> Any:
     is not sent a value it already has.
     """
     value = read(state.working())
-    if key not in st.session_state or st.session_state[key] != value:
-        st.session_state[key] = value
+    echoes = _echoes()
+    if key not in echoes.fired:  # the browser reported what the widget was last sent
+        echoes.stale.pop(key, None)
+    echoes.fired.discard(key)
+    echoes.show(key, value)
     return value
+
+
+@dataclass
+class _Echoes:
+    """What the browser may still report for each bound widget after the page sent it a value.
+
+    When a field changes through one widget, the page sends the new value to every other widget
+    bound to it (a slider and the number input beside it). Until the browser has drawn it,
+    every message it sends still carries the old value of those widgets, and Streamlit runs
+    their callbacks as if the person had set them back: a stale echo that would undo the move.
+    A callback whose value is one the page put in the widget or sent over since the browser
+    last caught up (``stale``, ``sent``), arriving with another widget's change (a value other
+    than the one it was ``sent``), is such an echo, or the browser catching up, and is ignored.
+    ``fired`` holds the widgets whose callbacks ran since they were last drawn: one that did
+    not fire has reported the value it was sent, so nothing stale remains for it.
+    """
+
+    stale: dict[str, list[Any]] = field(default_factory=dict)
+    sent: dict[str, Any] = field(default_factory=dict)
+    fired: set[str] = field(default_factory=set)
+
+    def show(self, key: str, value: Any) -> None:
+        """Send ``value`` to widget ``key`` (its own key, set before it is drawn) unless it has
+        it; until the browser draws it, the widget may still report what it had or was sent."""
+        if key in st.session_state and st.session_state[key] != value:
+            stale = self.stale.setdefault(key, [])
+            for old in (st.session_state[key], *([self.sent[key]] if key in self.sent else [])):
+                if old not in stale:
+                    stale.append(old)
+            del stale[:-_STALE_KEPT]
+            st.session_state[key] = value
+        elif key not in st.session_state:
+            st.session_state[key] = value
+        self.sent[key] = value
+
+    def is_echo(self, key: str, shown: Any) -> bool:
+        if key not in self.stale or (shown not in self.stale[key] and shown != self.sent.get(key)):
+            return False
+        return any(
+            other != key and other in st.session_state and st.session_state[other] != value
+            for other, value in self.sent.items()
+        )
+
+
+def _echoes() -> _Echoes:
+    return st.session_state.setdefault(_ECHOES, _Echoes())
 
 
 def _write(
@@ -170,6 +271,12 @@ def _write(
 ) -> None:
     scenario = state.working()
     shown = st.session_state.get(key)
+    echoes = _echoes()
+    echoes.fired.add(key)
+    if echoes.is_echo(key, shown):
+        echoes.show(key, read(scenario))
+        return
+    echoes.stale.pop(key, None)
     if shown is None:  # an emptied input or a button clicked off: keep the field as it is
         st.session_state[key] = read(scenario)
         return

@@ -17,9 +17,11 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from alignment import units
 
-# The same formats for Altair axes and tooltips (d3-format) and for Streamlit inputs (printf).
+# The same formats for Altair axes and tooltips (d3-format). In d3-format "$" stands for the
+# locale's currency and "%" for its percent sign: every chart carries the locale of its
+# scenario's currency (:func:`chart_locale`), so ``D3_MONEY`` reads "€4,790,000" in a euro
+# scenario and ``D3_PERCENT`` "47.2 %", as the rest of the page writes them.
 D3_MONEY = "$,.0f"
-D3_MONEY_SHORT = "$.3~s"
 D3_PERCENT = ".1%"
 D3_PERCENT_AXIS = ".0%"
 
@@ -45,6 +47,12 @@ units.set_currency_source(session_currency)
 def currency_symbol(currency: str | None = None) -> str:
     """``$``, ``€``, or the code (``CHF``) for the session's currency unless one is given."""
     return units.currency_symbol(currency or units.ambient_currency())
+
+
+def printf_money(currency: str | None = None, spec: str = ".0f") -> str:
+    """A printf format for money in a slider or a table column: ``€%.0f``, ``CHF %,.0f``."""
+    before, after = (affix.replace("%", "%%") for affix in units.currency_affixes(currency))
+    return f"{before}%{spec}{after}"
 
 
 def money(value: float, currency: str | None = None) -> str:
@@ -104,3 +112,36 @@ def delta(
         text = units.figure(change, kind, currency, change=True)
     # st.metric reads the direction of its arrow from an ASCII sign.
     return Delta(text.replace(units.MINUS, "-"), "normal" if higher_is_better else "inverse")
+
+
+# --- charts -----------------------------------------------------------------------------------
+
+
+def chart_locale(currency: str | None) -> dict[str, dict[str, object]]:
+    """A Vega-Lite ``config.locale`` for a chart in ``currency`` (an ISO code; None for a chart
+    that shows no money): d3-format's "$" becomes the currency as :func:`money` writes it
+    (``€``, ``CHF ``), "%" a space and the sign (``47.2 %``), and a minus a true minus."""
+    prefix, suffix = units.currency_affixes(currency) if currency else ("", "")
+    return {
+        "number": {
+            "decimal": ".", "thousands": ",", "grouping": [3], "currency": [prefix, suffix],
+            "percent": units.PERCENT_SIGN, "minus": units.MINUS,
+        }
+    }  # fmt: skip
+
+
+def money_axis_labels(unit: float = 1.0) -> str:
+    """A Vega ``labelExpr`` for money ticks in the chart's currency, scaled with the initials
+    :func:`money` uses: ``€4.8M``, ``$1.2B``, ``€600``, ``−$250k``.
+
+    d3-format's SI prefixes (``"$.3~s"``) write a billion as "G" and below one use "m" and "µ";
+    this scales from a thousand on (as ``~s`` does, so ticks of prices in the thousands read
+    ``€1.2k``) and writes smaller amounts in whole units, or with the decimals they need.
+    ``unit`` is the money in one unit of the plotted field, e.g. ``1e6`` for millions.
+    """
+    value = "datum.value" if unit == 1.0 else f"(datum.value * {unit:g})"
+    branches = [
+        f"abs({value}) >= {size:g} ? format({value} / {size:g}, '$,.3~r') + '{suffix}'"
+        for size, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k"))
+    ]
+    return " : ".join([*branches, f"format({value}, '$,~f')"])

@@ -16,21 +16,22 @@ import pandas as pd
 from alignment.sensitivity import Ranking
 from alignment.uncertainty import FIGURES, PlanUncertainty
 from workshop_ui.charts import (
-    _CONFIG,
     LEADERSHIP,
     PARTY_COLOURS,
     PRODUCT_PALETTE,
     SALES,
     STATUS_QUO,
+    chart_config,
+    money_axis,
 )
-from workshop_ui.formatting import D3_MONEY, D3_MONEY_SHORT, D3_PERCENT, D3_PERCENT_AXIS
+from workshop_ui.formatting import D3_MONEY, D3_PERCENT, D3_PERCENT_AXIS
 
 # The inputs the ranking chart shows, most decisive first; the rest are named in words.
 TOP_INPUTS = 8
 _ROW = 34  # pixels per plan in a band chart
 _FRAME = 80  # title and axis of a band chart, pixels
 # Bands are narrow: a fraction needs its tenth of a point for the ticks to differ.
-_AXIS_FORMATS = {"money": D3_MONEY_SHORT, "fraction": ".1%", "score": ".0f"}
+_AXIS_FORMATS = {"fraction": D3_PERCENT, "score": ".0f"}
 _TIP_FORMATS = {"money": D3_MONEY, "fraction": D3_PERCENT, "score": ".1f"}
 # Plans other than the status quo, in the order they are listed.
 PLAN_PALETTE = (PARTY_COLOURS["Working"], *PRODUCT_PALETTE[1:])
@@ -72,18 +73,21 @@ def dot_frame(found: Sequence[PlanUncertainty], field: str) -> pd.DataFrame:
 
 
 def band_chart(
-    found: Sequence[PlanUncertainty], field: str, title: str, kind: str
+    found: Sequence[PlanUncertainty], field: str, title: str, kind: str, *, currency: str
 ) -> alt.LayerChart:
     """One figure for every plan: the 10–90 % band as a bar, a dot for each twentieth of the
     draws (a quantile dot plot), and the median as a dark tick; the tooltip adds the figure at
-    the stated values."""
+    the stated values. Money is in ``currency``."""
     names = [plan.name for plan in found]
     colours = plan_colours(names)
     bands, dots = band_frame(found, field), dot_frame(found, field)
     span = np.concatenate([bands[["low", "high", "central"]].to_numpy().ravel(), dots["value"]])
     pad = max(float(np.ptp(span)) * 0.08, abs(float(span.mean())) * 1e-3, 1e-9)
     x_scale = alt.Scale(domain=[float(span.min()) - pad, float(span.max()) + pad], nice=False)
-    axis = alt.Axis(format=_AXIS_FORMATS.get(kind, ",.0f"), tickCount=4, title=None)
+    axis = (
+        money_axis(tickCount=4, title=None) if kind == "money"
+        else alt.Axis(format=_AXIS_FORMATS.get(kind, ",.0f"), tickCount=4, title=None)
+    )  # fmt: skip
     y = alt.Y("plan:N", sort=names, title=None, axis=alt.Axis(labelLimit=140))
     colour = alt.Color(
         "plan:N", scale=alt.Scale(domain=names, range=list(colours.values())), legend=None
@@ -118,7 +122,7 @@ def band_chart(
         layer=[bar, points, median],
         height=_ROW * len(names) + _FRAME,
         title=alt.TitleParams(title, anchor="start", fontSize=14),
-        config=_CONFIG,
+        config=chart_config(currency),
     )
 
 
@@ -166,12 +170,12 @@ def ranking_chart(ranking: Ranking, reps_unit: str = "money per rep") -> alt.Cha
             tooltip=[
                 alt.Tooltip("input:N", title="Input"),
                 alt.Tooltip("side:N", title="Side"),
-                alt.Tooltip("share:Q", title="Share of the influence", format=".0%"),
+                alt.Tooltip("share:Q", title="Share of the influence", format=D3_PERCENT_AXIS),
                 alt.Tooltip("mu_star:Q", title=f"Typical change in the gain ({reps_unit} for "
                             "reps, money per period for leadership)", format=",.0f"),
             ],
         )
-        .properties(height=max(120, 44 * len(order)), config=_CONFIG)
+        .properties(height=max(120, 44 * len(order)), config=chart_config())
     )  # fmt: skip
 
 

@@ -94,7 +94,7 @@ def outcomes_section(working: Scenario, status_quo: Scenario) -> None:
             "estimate decides it.",
             icon=":material/info:",
         )
-        band_grid(found)
+        band_grid(found, working.metadata.currency)
         return
     with st.spinner(f"Valuing the plan over {draws:,} draws of the uncertain inputs…"):
         found = bands(working, status_quo, [(STATUS_QUO, status_quo), (WORKING, working)])
@@ -104,7 +104,7 @@ def outcomes_section(working: Scenario, status_quo: Scenario) -> None:
         chance_tile(found[1], WORKING, "rep_utility")
     with ranking_column:
         ranking_section(ranking)
-    band_grid(found)
+    band_grid(found, working.metadata.currency)
 
 
 def compromise_section(
@@ -146,7 +146,7 @@ def compromise_section(
         st.caption(layout.literal(robust_note(named[DEAL], named[ROBUST])))
     st.markdown(f"**Which assumption decides it**, for {layout.literal(label)}")
     ranking_section(ranking, rep_utility)
-    band_grid(found)
+    band_grid(found, working.metadata.currency)
 
 
 def _deal(
@@ -264,8 +264,8 @@ def ranking_section(ranking: Ranking, rep_utility: RepUtility = "rep_utility") -
     )
 
 
-def band_grid(found: Sequence[PlanUncertainty]) -> None:
-    """A band per headline figure, three to a row."""
+def band_grid(found: Sequence[PlanUncertainty], currency: str) -> None:
+    """A band per headline figure, three to a row; money in ``currency``."""
     st.caption(
         "Each bar holds 80 % of the draws (10 % fall below it, 10 % above); the dark tick is "
         "the median and each dot one chance in twenty."
@@ -274,7 +274,7 @@ def band_grid(found: Sequence[PlanUncertainty]) -> None:
         for column, (field, title, kind) in zip(st.columns(3), FIGURES[start : start + 3],
                                                 strict=False):  # fmt: skip
             with column:
-                charts.show(pictures.band_chart(found, field, title, kind))
+                charts.show(pictures.band_chart(found, field, title, kind, currency=currency))
 
 
 def bands(
