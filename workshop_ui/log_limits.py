@@ -64,7 +64,9 @@ _INSTALL_LOCK = threading.Lock()
 
 
 def install() -> None:
-    """Limit every handler of every logger set up so far (once per process)."""
+    """Limit every plain stream or file handler of every logger set up so far, once per
+    process (a harness's own handlers, such as pytest's capture, are subclasses and keep
+    every line)."""
     global _INSTALLED
     with _INSTALL_LOCK:
         if _INSTALLED:
@@ -75,5 +77,6 @@ def install() -> None:
             if isinstance(logger, logging.Logger)
         )]  # fmt: skip
         for handler in {id(h): h for logger in loggers for h in logger.handlers}.values():
-            handler.addFilter(limit)
+            if type(handler) in (logging.StreamHandler, logging.FileHandler):
+                handler.addFilter(limit)
         _INSTALLED = True

@@ -133,7 +133,7 @@ def _config(existing: Any, height: Any) -> dict[str, Any]:
                       "labelFontSize": TEXT_PX, "titleFontSize": TEXT_PX}  # fmt: skip
     config["legend"] = {**config.get("legend", {}), **ink,
                         "labelFontSize": TEXT_PX, "titleFontSize": TEXT_PX,
-                        "symbolSize": 220}  # fmt: skip
+                        "labelLimit": 1000, "symbolSize": 220}  # fmt: skip
     config["header"] = {**config.get("header", {}), **ink,
                         "labelFontSize": TEXT_PX, "titleFontSize": TEXT_PX}  # fmt: skip
     config["title"] = {**config.get("title", {}), "fontSize": TITLE_PX, "color": INK,

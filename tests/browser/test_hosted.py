@@ -21,6 +21,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -194,24 +195,28 @@ def test_uploads_are_refused_when_too_big_or_too_many(hosted):
     assert seen[-1] == 429
 
 
-@pytest.fixture
-def hosted_page(chromium, hosted, tmp_path):
-    from playwright.sync_api import sync_playwright
+def test_a_process_that_dies_loses_nobodys_work(hosted, chromium, tmp_path):
+    def scenario() -> None:
+        # A Chromium of its own on a worker thread: the session's browser (and its event
+        # loop) stays untouched, and this one accepts the stack's self-signed certificate.
+        from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(
-            str(tmp_path / "profile"), executable_path=str(chromium), headless=True,
-            args=CHROMIUM_ARGS, viewport=VIEWPORT, ignore_https_errors=True,
-        )  # fmt: skip
-        try:
-            page = context.new_page()
-            yield Visit(page, hosted.url).open(), context
-        finally:
-            context.close()
+        with sync_playwright() as playwright:
+            context = playwright.chromium.launch_persistent_context(
+                str(tmp_path / "profile"), executable_path=str(chromium), headless=True,
+                args=CHROMIUM_ARGS, viewport=VIEWPORT, ignore_https_errors=True,
+            )  # fmt: skip
+            try:
+                _survive_a_dead_process(hosted, Visit(context.new_page(), hosted.url).open(),
+                                        context)  # fmt: skip
+            finally:
+                context.close()
+
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(scenario).result()
 
 
-def test_a_process_that_dies_loses_nobodys_work(hosted, hosted_page):
-    visit, context = hosted_page
+def _survive_a_dead_process(hosted: Hosted, visit: Visit, context) -> None:
     page = visit.page
     process = next(c["value"] for c in context.cookies() if c["name"] == "WORKSHOP_PROCESS")
     page.locator(NAV_LINK, has_text="Pricing").click()
