@@ -160,11 +160,26 @@ def _bigger_marks(chart: Chart) -> Chart:
     mark = chart._get("mark")
     if _is_text(mark):
         copy.mark = _bigger_text(mark)
+    encoding = chart._get("encoding")
+    if isinstance(encoding, SchemaBase):
+        copy.encoding = _one_legend_column(encoding)
     title = chart._get("title")
     if isinstance(title, alt.TitleParams):
         copy.title = title.copy(deep=False)
         copy.title.fontSize = max(_number(title._get("fontSize")), TITLE_PX)
         copy.title.color = INK
+    return copy
+
+
+def _one_legend_column(encoding: Any) -> Any:
+    """A legend laid out in columns fits its chart at 13 px; at 20 px a row of long labels
+    runs off the chart's edge, so on the big screen the entries stand in one column beside it."""
+    copy = encoding.copy(deep=True)
+    for name in ("color", "fill", "shape", "stroke", "size", "opacity"):
+        channel = copy._get(name)
+        legend = channel._get("legend") if isinstance(channel, SchemaBase) else Undefined
+        if isinstance(legend, SchemaBase) and legend._get("columns") is not Undefined:
+            legend.columns, legend.orient, legend.direction = 1, "right", "vertical"
     return copy
 
 
