@@ -382,33 +382,35 @@ class LocalRoomStore:
 
 class RoomItems:
     """One room's proposals and saved scenarios: an :class:`~alignment.storage.ItemStore`
-    whose writes are refused once the room is closed and raise the room's version."""
+    whose writes are refused once the room is closed and raise the room's version. ``rooms``
+    is any store with ``change`` and ``forget_proposal`` (the folder's or the database's);
+    ``items`` holds the room's items."""
 
-    def __init__(self, rooms: LocalRoomStore, code: str, folder: LocalFolderStore) -> None:
-        self.rooms, self.code, self.folder = rooms, code, folder
+    def __init__(self, rooms: Any, code: str, items: ItemStore) -> None:
+        self.rooms, self.code, self.items = rooms, code, items
 
     def list(self, kind: Any) -> list[StoredScenario]:
-        return self.folder.list(kind)
+        return self.items.list(kind)
 
     def listing(self, kind: Any) -> Any:
-        return self.folder.listing(kind)
+        return self.items.listing(kind)
 
     def get(self, kind: Any, key: str) -> StoredScenario:
-        return self.folder.get(kind, key)
+        return self.items.get(kind, key)
 
     def create(self, kind: Any, scenario: Scenario) -> StoredScenario:
-        return self.rooms.change(self.code, lambda: self.folder.create(kind, scenario))
+        return self.rooms.change(self.code, lambda: self.items.create(kind, scenario))
 
     def update(
         self, kind: Any, key: str, scenario: Scenario, expected_revision: int
     ) -> StoredScenario:
         return self.rooms.change(
-            self.code, lambda: self.folder.update(kind, key, scenario, expected_revision)
+            self.code, lambda: self.items.update(kind, key, scenario, expected_revision)
         )
 
     def delete(self, kind: Any, key: str, expected_revision: int) -> None:
         def remove() -> None:
-            self.folder.delete(kind, key, expected_revision)
+            self.items.delete(kind, key, expected_revision)
             if kind == "proposals":
                 self.rooms.forget_proposal(self.code, key)
 

@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Row, select, update
 
-from alignment.room_store import PARTICIPANT_ID
+from alignment.room_store import PARTICIPANT_ID, RoomItems
 from alignment.rooms import (
     CHOICES,
     DEFAULT_ROOM,
@@ -39,7 +39,7 @@ from alignment.scenario import Scenario
 from alignment.sql_database import Database, acting_as
 from alignment.sql_schema import DEFAULT_ROOM_CREATED, participants, rooms, votes
 from alignment.sql_store import SqlStore, _insert, database_url, shared_database
-from alignment.storage import ItemStore, Kind, Listing, StorageError, StoredScenario, is_valid_key
+from alignment.storage import ItemStore, StorageError, StoredScenario, is_valid_key
 from alignment.storage_format import checked_scenario_data, item_bytes, item_from_bytes
 
 T = TypeVar("T")
@@ -319,39 +319,9 @@ class SqlRoomStore:
         return _room_from(row)
 
 
-class SqlRoomItems:
-    """One room's proposals and saved scenarios: an :class:`~alignment.storage.ItemStore`
-    whose writes are refused once the room is closed and raise the room's version."""
-
-    def __init__(self, rooms: SqlRoomStore, code: str, store: SqlStore) -> None:
-        self.rooms, self.code, self.store = rooms, code, store
-
-    def list(self, kind: Kind) -> list[StoredScenario]:
-        return self.store.list(kind)
-
-    def listing(self, kind: Kind) -> Listing:
-        return self.store.listing(kind)
-
-    def get(self, kind: Kind, key: str) -> StoredScenario:
-        return self.store.get(kind, key)
-
-    def create(self, kind: Kind, scenario: Scenario) -> StoredScenario:
-        return self.rooms.change(self.code, lambda: self.store.create(kind, scenario))
-
-    def update(
-        self, kind: Kind, key: str, scenario: Scenario, expected_revision: int
-    ) -> StoredScenario:
-        return self.rooms.change(
-            self.code, lambda: self.store.update(kind, key, scenario, expected_revision)
-        )
-
-    def delete(self, kind: Kind, key: str, expected_revision: int) -> None:
-        def remove() -> None:
-            self.store.delete(kind, key, expected_revision)
-            if kind == "proposals":
-                self.rooms.forget_proposal(self.code, key)
-
-        self.rooms.change(self.code, remove)
+class SqlRoomItems(RoomItems):
+    """One room's proposals and saved scenarios in the database (see
+    :class:`alignment.room_store.RoomItems`)."""
 
 
 def sql_rooms() -> SqlRoomStore:
