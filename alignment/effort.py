@@ -10,20 +10,17 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from alignment import allocator_kernel
 from alignment.demand import EFFORT_FLOOR, Demand, segment_sums, segment_totals, utility
-
-# Plans still moving after this many power steps continue with plain damped fixed-point steps,
-# which are slower but settle where the power step keeps overshooting.
-POWER_STEPS = 60
-PLAIN_DAMPING = 0.85
-# The power step's exponent 1 / (1 − γ(1 − 2s)) grows without bound as γ(1 − 2s) nears 1.
-MAX_STEP_EXPONENT = 3.0
-# Steps that shrink by a ratio below MAX_STEADY_RATIO, changing by less than
-# STEADY_RATIO_CHANGE from one step to the next, jump to their limit after EXTRAPOLATE_AFTER
-# steps (see :func:`fading`).
-EXTRAPOLATE_AFTER = 10
-MAX_STEADY_RATIO = 0.9
-STEADY_RATIO_CHANGE = 0.02
+from alignment.plan_chunks import map_slices
+from alignment.tolerances import (
+    EXTRAPOLATE_AFTER,
+    MAX_STEADY_RATIO,
+    MAX_STEP_EXPONENT,
+    PLAIN_DAMPING,
+    POWER_STEPS,
+    STEADY_RATIO_CHANGE,
+)
 
 
 @dataclass(frozen=True)
@@ -55,6 +52,57 @@ def value_of_mix(demand: Demand, value_per_unit: np.ndarray, share: np.ndarray) 
 
 
 def allocate_hours(
+    demand: Demand,
+    value_per_unit: np.ndarray,
+    price: np.ndarray,
+    lead_gen: np.ndarray,
+    team_hours: float | np.ndarray,
+    productivity: np.ndarray,
+    *,
+    start: np.ndarray | None = None,
+    damping: float = 1.0,
+    tolerance: float = 1e-7,
+    max_iterations: int = 300,
+) -> Allocation:
+    """:func:`allocate_hours_vectorised`, compiled and one plan at a time
+    (:mod:`alignment.allocator_kernel`): the same steps, without numpy's cost per call on a
+    handful of products."""
+    plans, products = value_per_unit.shape
+    shape = (plans, products)
+    budget = np.broadcast_to(np.asarray(team_hours, dtype=float), (plans,)).copy()
+    gamma = np.ascontiguousarray(np.broadcast_to(demand.gamma, shape))
+    unassisted = np.ascontiguousarray(np.broadcast_to(demand.unassisted_hours, shape))
+    at_reference = utility(demand, price, np.broadcast_to(demand.reference_hours, shape), lead_gen)
+    fixed = np.broadcast_to(at_reference, shape) - gamma * np.log(
+        demand.reference_hours + unassisted
+    )
+    if start is None:
+        mix = demand.reference_hours / demand.reference_hours.sum()
+        start = budget[:, np.newaxis] * mix
+    hours = np.empty(shape)
+    per_plan = (
+        np.ascontiguousarray(value_per_unit, dtype=float), np.ascontiguousarray(fixed), gamma,
+        unassisted, gamma * demand.segment_size,
+        np.ascontiguousarray(np.broadcast_to(np.asarray(productivity, dtype=float), (plans,))),
+        budget, np.ascontiguousarray(np.broadcast_to(start, shape), dtype=float),
+    )  # fmt: skip
+    shared = (
+        EFFORT_FLOOR * demand.reference_hours, np.asarray(demand.segment_size, dtype=float),
+        demand.segment_index.astype(np.int64), len(demand.segment_sizes), float(damping),
+        float(tolerance), int(max_iterations), int(POWER_STEPS),
+    )  # fmt: skip
+
+    def run(part: slice) -> tuple[np.ndarray, int]:
+        arrays = [values[part] for values in per_plan]
+        return allocator_kernel.allocate_plans(*arrays, *shared, hours[part])
+
+    parts = map_slices(run, plans)
+    converged = np.concatenate([part[0] for part in parts])
+    iterations = max(int(part[1]) for part in parts)
+    return Allocation(hours=hours, converged=converged, iterations=iterations)
+
+
+def allocate_hours_vectorised(
     demand: Demand,
     value_per_unit: np.ndarray,
     price: np.ndarray,

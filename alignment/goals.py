@@ -13,13 +13,10 @@ from typing import Literal
 
 import numpy as np
 
+from alignment.tolerances import CONFLICT_STEPS, NEWTON_STEPS, ROOT_TOLERANCE
+
 GOAL_NAMES = ("contribution", "new_product_share", "gross_margin_pct")
 GoalStatus = Literal["met", "near", "missed"]
-# Root-finding steps for the role conflict, and the bracket width (a fraction of the hours on
-# other products) below which it stops.
-CONFLICT_STEPS = 30
-NEWTON_STEPS = 40
-CONFLICT_TOLERANCE = 1e-7
 
 
 def leadership_value_per_unit(
@@ -155,12 +152,12 @@ def _newton_root(
         at_zero = ~below & (here <= 0.0)  # the target is met with no move at all
         at_one = below & (here >= 1.0)  # not even every hour reaches it
         done = (
-            at_zero | at_one | (np.abs(value) <= CONFLICT_TOLERANCE**2)
-            | (np.abs(step - here) <= CONFLICT_TOLERANCE)
-            | ((hi - lo) <= CONFLICT_TOLERANCE)
+            at_zero | at_one | (np.abs(value) <= ROOT_TOLERANCE**2)
+            | (np.abs(step - here) <= ROOT_TOLERANCE)
+            | ((hi - lo) <= ROOT_TOLERANCE)
         )  # fmt: skip
         result[active] = np.where(at_zero, 0.0, np.where(done & ~at_one, step, here))
-        result[active] = np.where(np.abs(value) <= CONFLICT_TOLERANCE**2, here, result[active])
+        result[active] = np.where(np.abs(value) <= ROOT_TOLERANCE**2, here, result[active])
         below_at_one[active] = at_one
         t[active] = step
         active = active[~done]
@@ -197,7 +194,7 @@ def _first_root(
         high = np.where(inside & ~below, t, high)
         gap_high = np.where(inside & ~below, value, gap_high)
         side = np.where(below, -1.0, 1.0)
-        inside &= ((high - low) > CONFLICT_TOLERANCE) & (np.abs(value) > CONFLICT_TOLERANCE**2)
+        inside &= ((high - low) > ROOT_TOLERANCE) & (np.abs(value) > ROOT_TOLERANCE**2)
     return np.where((at_zero < 0) & (at_one >= 0), t, np.where(at_zero >= 0, 0.0, 1.0))
 
 

@@ -20,41 +20,30 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 
+from alignment import solver_kernel
 from alignment.commission import team_payout
 from alignment.demand import EFFORT_FLOOR, Demand, segment_totals
 from alignment.effort import POWER_STEPS, fading, gain_weights, power_step
 from alignment.goals import role_conflict
 from alignment.motivation import Motivation, rep_motivation
+from alignment.plan_chunks import map_slices
 from alignment.scenario import Scenario
-
-# Most plans settle within 60 iterations; a product fading to zero hours can take hundreds.
-MAX_ITERATIONS = 1000
-# Allocator steps that finish a plan's mix once its pay and hours have settled; a plan whose
-# mix needs more carries on in the loop with the others.
-SETTLE_STEPS = 30
-# π and H take full steps at first, shorter ones later, so plans flipping between two mixes
-# settle; the mix takes power steps, then plain damped ones (as the allocator does).
-FULL_STEPS = 30
-DAMPING = 0.5
-PLAIN_DAMPING = 0.85
-# A plan is settled when no product's hours move by more than HOURS_TOLERANCE × H in a step,
-# π by more than PAY_TOLERANCE of its largest pay per unit (plus one) and H by more than
-# PAY_TOLERANCE × H̄; and when working its role conflict out afresh moves H by no more than
-# CONFLICT_TOLERANCE × H̄.
-HOURS_TOLERANCE = 1e-7
-# Within the joint steps the mix need only settle this far: pay and hours still move.
-LOOSE_HOURS_TOLERANCE = 1e-5
-PAY_TOLERANCE = 1e-5
-CONFLICT_TOLERANCE = 2e-5
-# Largest ratio of two successive hours steps extrapolated to their limit, and how little it
-# must change from one step to the next to count as steady.
-MAX_RATIO = 0.8
-STEADY_HOURS_RATIO = 0.1
-EXTRAPOLATE_MIX_TOLERANCE = 1e-5
-# The shortest step on H for a plan whose hours swing back and forth.
-MIN_HOURS_DAMPING = 1.0 / 16.0
-# Dropping settled plans copies every working array, so wait until enough have settled.
-DROP_SHARE = 0.25
+from alignment.tolerances import (
+    CONFLICT_TOLERANCE,
+    DAMPING,
+    DROP_SHARE,
+    EXTRAPOLATE_MIX_TOLERANCE,
+    FULL_STEPS,
+    HOURS_TOLERANCE,
+    LOOSE_HOURS_TOLERANCE,
+    MAX_ITERATIONS,
+    MAX_RATIO,
+    MIN_HOURS_DAMPING,
+    PAY_TOLERANCE,
+    PLAIN_DAMPING,
+    SETTLE_STEPS,
+    STEADY_HOURS_RATIO,
+)
 
 
 @dataclass(frozen=True)
@@ -286,7 +275,64 @@ class HoursSolver:
     # -- the fixed point -------------------------------------------------------------------
 
     def solve(self, c: Columns, respond: bool) -> Solution:
-        """Solve every plan of ``c``; ``respond`` False holds every plan's hours at ``H̄``."""
+        """Solve every plan of ``c``; ``respond`` False holds every plan's hours at ``H̄``.
+
+        Compiled, one plan at a time (:mod:`alignment.solver_kernel`): the same iteration as
+        :meth:`solve_vectorised`, without numpy's cost per call on a handful of products.
+        """
+        plans = c.productivity.shape[0]
+
+        def rows(column: np.ndarray) -> np.ndarray:
+            return np.ascontiguousarray(np.broadcast_to(column, (column.shape[0], plans)).T)
+
+        def flat(values: np.ndarray) -> np.ndarray:
+            return np.ascontiguousarray(values, dtype=float).reshape(-1)
+
+        team = np.zeros(solver_kernel.TEAM_FIELDS)
+        team[solver_kernel.REPS] = self.reps
+        team[solver_kernel.QUOTA_PER_REP] = self.quota_per_rep
+        team[solver_kernel.ACCELERATOR] = self.accelerator
+        team[solver_kernel.CAP] = 0.0 if self.cap is None else self.cap
+        team[solver_kernel.HAS_CAP] = self.cap is not None
+        team[solver_kernel.SPREAD] = self.spread
+        team[solver_kernel.BASE_SALARY] = self.base_salary
+        team[solver_kernel.ON_TARGET] = self.on_target
+        team[solver_kernel.ATTAINMENT_TARGET] = self.attainment_target
+        team[solver_kernel.REFERENCE_HOURS] = self.reference_team_hours
+        team[solver_kernel.FEWEST_HOURS] = self.fewest_hours
+        team[solver_kernel.MOST_HOURS] = self.most_hours
+        team[solver_kernel.TARGET] = self.target
+        team[solver_kernel.STRATEGIC_MARKET] = self.strategic_market
+        team[solver_kernel.POWER_STEPS] = POWER_STEPS
+        per_product = [rows(column) for column in (
+            c.fixed, c.gamma, c.unassisted, c.weight_scale, c.pay_per_unit, c.quota_per_unit,
+            c.basis_per_unit,
+        )]  # fmt: skip
+        per_plan = [flat(values) for values in (
+            c.productivity, c.habit, c.effort_response, c.reference_motivation, c.pay_scale,
+        )]  # fmt: skip
+        shared = (
+            flat(self.size), flat(self.floor), flat(self.todays_mix), flat(self.strategic),
+            self.demand.segment_index.astype(np.int64), len(self.demand.segment_sizes), team,
+            respond,
+        )  # fmt: skip
+
+        def run(part: slice) -> tuple[np.ndarray, ...]:
+            arrays = [values[part] for values in (*per_product, *per_plan)]
+            return solver_kernel.solve_plans(*arrays, *shared)
+
+        parts = map_slices(run, plans)
+        hours, team_hours, conflict, settled = (
+            np.concatenate([part[i] for part in parts]) for i in range(4)
+        )
+        return Solution(
+            pay_hours=hours, team_hours=team_hours, conflict=conflict, settled=settled,
+            iterations=int(max(part[4] for part in parts)),
+        )  # fmt: skip
+
+    def solve_vectorised(self, c: Columns, respond: bool) -> Solution:
+        """:meth:`solve` for every plan at once in numpy: the reference the compiled solver
+        is tested against."""
         plans = c.productivity.shape[0]
         has_habit = bool(np.any(c.habit))
         team_hours = np.full(plans, self.reference_team_hours)

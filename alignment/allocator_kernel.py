@@ -1,0 +1,105 @@
+"""The allocation of hours (:func:`alignment.effort.allocate_hours`), compiled and solved one
+plan at a time: the same power and plain steps, extrapolation and stopping rule, on one plan's
+``(products,)`` vectors. ``allocate_hours_vectorised`` is the reference it is tested against.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+from alignment.kernel_parts import (
+    INLINE,
+    JIT,
+    allocator_shares,
+    extrapolate,
+    fading,
+    gain_weights,
+    largest_move,
+    plain_step,
+    power_step,
+)
+from alignment.tolerances import EXTRAPOLATE_AFTER, PLAIN_DAMPING
+
+
+@njit(**INLINE)
+def _value(value, share, size):
+    total = 0.0
+    for i in range(value.shape[0]):
+        total += size[i] * (value[i] * share[i])
+    return total
+
+
+@njit(**JIT)
+def allocate_plans(value, fixed, gamma, unassisted, weight_scale, productivity, budget, start,
+                   floor, size, segment, segments, damping, tolerance, max_iterations,
+                   power_steps, out):  # fmt: skip
+    """Every plan's allocation into ``out`` ``(plans, products)``; per-plan arrays are
+    ``(plans, products)`` or ``(plans,)``. Returns whether each plan settled and the most
+    iterations any plan took."""
+    plans, products = value.shape
+    converged = np.zeros(plans, dtype=np.bool_)
+    most_iterations = 0
+    totals = np.empty(segments)
+    share, assisted = np.empty(products), np.empty(products)
+    weights, step = np.empty(products), np.empty(products)
+    best_hours = np.empty(products)
+    for k in range(plans):
+        hours = out[k]
+        hours[:] = start[k]
+        k_value, k_fixed, k_gamma = value[k], fixed[k], gamma[k]
+        k_unassisted, k_weight_scale = unassisted[k], weight_scale[k]
+        rho, k_budget = productivity[k], budget[k]
+        best_value = -np.inf
+        last_size, last_ratio = np.inf, 0.0
+        iteration = 0
+        while iteration < max_iterations:
+            iteration += 1
+            allocator_shares(hours, rho, floor, k_unassisted, k_gamma, k_fixed, segment,
+                             totals, share, assisted)  # fmt: skip
+            current = _value(k_value, share, size)
+            if current > best_value:
+                best_value = current
+                best_hours[:] = hours
+            total_weight = gain_weights(
+                k_value, share, assisted, k_weight_scale, segment, totals, weights
+            )
+            if iteration <= power_steps:
+                theta = damping
+                if total_weight > 0:
+                    power_step(k_gamma, k_budget, floor, hours, share, assisted, weights,
+                               total_weight, step)  # fmt: skip
+            else:
+                theta = PLAIN_DAMPING
+                if total_weight > 0:
+                    plain_step(k_budget, hours, weights, total_weight, step)
+            if not total_weight > 0:
+                step[:] = 0.0  # no product gains from an hour: stay put
+            size_now = largest_move(step)
+            settled = size_now < tolerance * k_budget / theta
+            steady = False
+            if iteration > EXTRAPOLATE_AFTER:
+                steady, last_ratio = fading(size_now, last_size, last_ratio)
+            last_size = size_now
+            if steady:
+                extrapolate(hours, step, theta / (1.0 - last_ratio), k_budget)
+                last_ratio = 0.0
+            else:
+                for i in range(products):
+                    hours[i] += step[i] * theta
+            if settled:
+                converged[k] = True
+                break
+        most_iterations = max(most_iterations, iteration)
+        if not converged[k]:
+            allocator_shares(hours, rho, floor, k_unassisted, k_gamma, k_fixed, segment,
+                             totals, share, assisted)  # fmt: skip
+            if _value(k_value, share, size) < best_value:
+                hours[:] = best_hours
+        total = 0.0
+        for i in range(products):
+            hours[i] = max(hours[i], 0.0)
+            total += hours[i]
+        for i in range(products):
+            hours[i] *= k_budget / total
+    return converged, most_iterations

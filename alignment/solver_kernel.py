@@ -1,0 +1,428 @@
+"""The fixed point of mix, pay and hours (:meth:`alignment.solver.HoursSolver.solve`), compiled
+and solved one plan at a time.
+
+The vectorised solver spends most of its time dispatching numpy calls on a handful of products;
+this is the same iteration, step for step, on one plan's ``(products,)`` vectors in a compiled
+loop, so a plan costs its own iterations and no more. ``HoursSolver.solve_vectorised`` is the
+reference it is tested against.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numba import njit
+
+from alignment.kernel_parts import (
+    EXP_LIMIT,
+    INLINE,
+    JIT,
+    extrapolate,
+    fading,
+    gain_weights,
+    largest_move,
+    motivation_score,
+    plain_step,
+    power_step,
+    segment_totals,
+    solver_shares,
+    team_payout,
+)
+from alignment.tolerances import (
+    CONFLICT_TOLERANCE,
+    DAMPING,
+    EXTRAPOLATE_MIX_TOLERANCE,
+    FULL_STEPS,
+    HOURS_TOLERANCE,
+    LOOSE_HOURS_TOLERANCE,
+    MAX_ITERATIONS,
+    MAX_RATIO,
+    MIN_HOURS_DAMPING,
+    NEWTON_STEPS,
+    PAY_TOLERANCE,
+    PLAIN_DAMPING,
+    ROOT_TOLERANCE,
+    SETTLE_STEPS,
+    STEADY_HOURS_RATIO,
+)
+
+# Scalars of the team and plan, in this order in ``team``:
+REPS, QUOTA_PER_REP, ACCELERATOR, CAP, HAS_CAP, SPREAD = 0, 1, 2, 3, 4, 5
+BASE_SALARY, ON_TARGET, ATTAINMENT_TARGET = 6, 7, 8
+REFERENCE_HOURS, FEWEST_HOURS, MOST_HOURS = 9, 10, 11
+TARGET, STRATEGIC_MARKET, POWER_STEPS = 12, 13, 14
+TEAM_FIELDS = 15
+
+
+@njit(**JIT)
+def _mix_step(hours, share, assisted, pay, budget, gamma, weight_scale, floor, segment, totals,
+              weights, step, iteration, power_steps):  # fmt: skip
+    """One allocator step at pay ``pay`` into ``step``; its damping θ."""
+    total_weight = gain_weights(pay, share, assisted, weight_scale, segment, totals, weights)
+    if iteration <= power_steps:
+        theta = 1.0
+        if total_weight > 0:
+            power_step(gamma, budget, floor, hours, share, assisted, weights, total_weight, step)
+    else:
+        theta = PLAIN_DAMPING
+        if total_weight > 0:
+            plain_step(budget, hours, weights, total_weight, step)
+    if not total_weight > 0:
+        step[:] = 0.0  # no product gains from an hour: stay put
+    return theta
+
+
+@njit(**JIT)
+def _new_product_share(hours, direction, slope_wanted, habit, todays_mix, productivity, floor,
+                       unassisted, gamma, fixed, size, strategic, strategic_market, segment,
+                       totals, share, moves):  # fmt: skip
+    """New-product share at ``hours`` (pay mix), and its derivative along ``direction``."""
+    products = hours.shape[0]
+    keep = 1.0 - habit
+    total_hours = 0.0
+    for i in range(products):
+        total_hours += hours[i]
+    for i in range(products):
+        mix = hours[i] * keep + todays_mix[i] * (habit * total_hours)
+        effective = mix * productivity
+        moves[i] = 1.0 if effective > floor[i] else 0.0  # above the floor
+        effective = max(effective, floor[i])
+        assisted_hours = effective + unassisted[i]
+        share[i] = math.exp(min(math.log(assisted_hours) * gamma[i] + fixed[i], EXP_LIMIT))
+        # ∂v_j/∂t = γ_j (1 − h) ρ d_j / (ê_j + φ ē_j), where above the floor
+        moves[i] *= gamma[i] * (keep * productivity) * direction[i] / assisted_hours
+    segment_totals(share, segment, totals)
+    for i in range(products):
+        share[i] /= totals[segment[i]] + 1.0
+    new_product = 0.0
+    for i in range(products):
+        new_product += strategic[i] * size[i] * share[i]
+    new_product /= strategic_market
+    if not slope_wanted:
+        return new_product, new_product
+    # ∂U/∂v_j = M s_j (str_j − Σ_seg str s)
+    strategic_share = np.empty(products)
+    for i in range(products):
+        strategic_share[i] = share[i] * strategic[i]
+    segment_totals(strategic_share, segment, totals)
+    slope = 0.0
+    for i in range(products):
+        slope += moves[i] * size[i] * share[i] * (strategic[i] - totals[segment[i]])
+    return new_product, slope / strategic_market
+
+
+@njit(**JIT)
+def _direction(hours, strategic, direction):
+    """The move of hours onto strategic products as the conflict rises (sums to 0); the hours
+    moved per hour of the plan."""
+    products = hours.shape[0]
+    moved, strategic_hours, total, strategic_count = 0.0, 0.0, 0.0, 0.0
+    for i in range(products):
+        moved += hours[i] * (1.0 - strategic[i])
+        strategic_hours += hours[i] * strategic[i]
+        total += hours[i]
+        strategic_count += strategic[i]
+    for i in range(products):
+        if strategic_hours > 0:
+            split = hours[i] * strategic[i] / strategic_hours
+        else:
+            split = strategic[i] / max(strategic_count, 1.0)
+        direction[i] = split * moved - hours[i] * (1.0 - strategic[i])
+    return moved / total if total > 0 else moved
+
+
+@njit(**JIT)
+def _conflict(hours, start, habit, todays_mix, productivity, floor, unassisted, gamma, fixed,
+              size, strategic, strategic_market, target, segment, totals, scratch):  # fmt: skip
+    """:func:`alignment.goals.role_conflict` by safeguarded Newton steps from ``start``;
+    ``scratch`` is four rows of working space ``(4, products)``."""
+    products = hours.shape[0]
+    direction, moved_hours, share, moves = scratch[0], scratch[1], scratch[2], scratch[3]
+    per_hour = _direction(hours, strategic, direction)
+    t = start / (per_hour if per_hour > 0 else 1.0)
+    t = min(max(t, 0.0), 1.0)
+    low, high, low_known, high_known = 0.0, 1.0, False, False
+    result, below_at_one = t, False
+    finished = False
+    for _ in range(NEWTON_STEPS):
+        here = t
+        for i in range(products):
+            moved_hours[i] = hours[i] + direction[i] * here
+        value, slope = _new_product_share(
+            moved_hours, direction, True, habit, todays_mix, productivity, floor, unassisted,
+            gamma, fixed, size, strategic, strategic_market, segment, totals, share, moves,
+        )  # fmt: skip
+        value -= target
+        below = value < 0
+        if below:
+            low, low_known = here, True
+        else:
+            high, high_known = here, True
+        step = here - value / slope
+        if step <= low:
+            step = 0.5 * (low + high) if low_known else low
+        elif step >= high:
+            step = 0.5 * (low + high) if high_known else high
+        if not np.isfinite(step):
+            step = 0.5 * (low + high)
+        at_zero = not below and here <= 0.0
+        at_one = below and here >= 1.0
+        tiny = abs(value) <= ROOT_TOLERANCE**2
+        done = at_zero or at_one or tiny or abs(step - here) <= ROOT_TOLERANCE
+        done = done or (high - low) <= ROOT_TOLERANCE
+        result = 0.0 if at_zero else (step if done and not at_one else here)
+        if tiny:
+            result = here
+        below_at_one = at_one
+        t = step
+        if done:
+            finished = True
+            break
+    if not finished:
+        result = t
+    if below_at_one:
+        return 1.0
+    return min(max(result * per_hour, 0.0), 1.0)
+
+
+@njit(**JIT)
+def _track_conflict(hours, conflict, habit, todays_mix, productivity, floor, unassisted, gamma,
+                    fixed, size, strategic, strategic_market, target, segment, totals,
+                    scratch):  # fmt: skip
+    """One Newton step of the role conflict from ``conflict`` for a mix that has moved."""
+    products = hours.shape[0]
+    direction, moved_hours, share, moves = scratch[0], scratch[1], scratch[2], scratch[3]
+    per_hour = _direction(hours, strategic, direction)
+    fraction = min(conflict / (per_hour if per_hour > 0 else 1.0), 1.0)
+    for i in range(products):
+        moved_hours[i] = hours[i] + direction[i] * fraction
+    value, slope = _new_product_share(
+        moved_hours, direction, True, habit, todays_mix, productivity, floor, unassisted,
+        gamma, fixed, size, strategic, strategic_market, segment, totals, share, moves,
+    )  # fmt: skip
+    gap = value - target
+    step = fraction - gap / slope
+    if not np.isfinite(step):
+        step = fraction
+    step = min(max(step, 0.0), 1.0)
+    if fraction >= 1.0 and gap < 0:
+        return 1.0
+    return step * per_hour
+
+
+@njit(**JIT)
+def _settle_mix(hours, pay, budget, productivity, floor, unassisted, gamma, fixed, weight_scale,
+                segment, totals, share, assisted, weights, step, iteration,
+                power_steps):  # fmt: skip
+    """Allocator steps at fixed pay and hours until the mix settles; whether it did."""
+    last, last_ratio = np.inf, 0.0
+    for step_number in range(SETTLE_STEPS):
+        solver_shares(hours, productivity, floor, unassisted, gamma, fixed, segment, totals,
+                      share, assisted)  # fmt: skip
+        theta = _mix_step(
+            hours, share, assisted, pay, budget, gamma, weight_scale, floor, segment, totals,
+            weights, step, iteration + step_number, power_steps,
+        )  # fmt: skip
+        size = largest_move(step)
+        moving = size >= HOURS_TOLERANCE * budget / theta
+        steady, ratio = fading(size, last, last_ratio)
+        if steady:
+            extrapolate(hours, step, theta / (1.0 - ratio), budget)
+        else:
+            for i in range(hours.shape[0]):
+                hours[i] += step[i] * theta
+        last, last_ratio = size, 0.0 if steady else ratio
+        if not moving:
+            return True
+    return False
+
+
+@njit(**JIT)
+def _effort_hours(score, reference, response, team):
+    """``H = H̄ (M / M̄)^ζ`` within the team's range; ``H̄`` where hours are held."""
+    if np.isnan(reference):
+        return team[REFERENCE_HOURS]
+    ratio = score / reference if reference > 0 else 1.0
+    hours = team[REFERENCE_HOURS] * max(ratio, 1e-12) ** response
+    return min(max(hours, team[FEWEST_HOURS]), team[MOST_HOURS])
+
+
+@njit(**JIT)
+def solve_plans(fixed, gamma, unassisted, weight_scale, pay_per_unit, quota_per_unit,
+                basis_per_unit, productivity, habit, effort_response, reference_motivation,
+                pay_scale, size, floor, todays_mix, strategic, segment, segments, team,
+                respond):  # fmt: skip
+    """Every plan's fixed point; per-plan arrays are ``(plans, products)`` or ``(plans,)``.
+
+    Returns the pay mix ``(plans, products)``, team hours, role conflict, whether each plan
+    settled, and the most iterations any plan took.
+    """
+    plans, products = fixed.shape
+    out_hours = np.empty((plans, products))
+    out_team_hours, out_conflict = np.empty(plans), np.empty(plans)
+    settled = np.zeros(plans, dtype=np.bool_)
+    most_iterations = 0
+    totals = np.empty(segments)
+    share, assisted, sold = np.empty(products), np.empty(products), np.empty(products)
+    mixed, units, new_pay = np.empty(products), np.empty(products), np.empty(products)
+    weights, step, spare = np.empty(products), np.empty(products), np.empty(products)
+    hours, pay, scratch = np.empty(products), np.empty(products), np.empty((4, products))
+    reference_hours = team[REFERENCE_HOURS]
+    power_steps = int(team[POWER_STEPS])
+    has_strategic = strategic.sum() > 0
+    for k in range(plans):
+        rho, plan_habit, response = productivity[k], habit[k], effort_response[k]
+        reference, scale = reference_motivation[k], pay_scale[k]
+        k_fixed, k_gamma, k_unassisted = fixed[k], gamma[k], unassisted[k]
+        k_weight_scale, k_pay_unit = weight_scale[k], pay_per_unit[k]
+        k_quota_unit, k_basis_unit = quota_per_unit[k], basis_per_unit[k]
+        team_hours = reference_hours
+        for i in range(products):
+            hours[i] = todays_mix[i] * team_hours
+            pay[i] = k_pay_unit[i]
+        conflict, last_change, last_ratio = 0.0, 0.0, 0.0
+        hours_damping, last_step = 1.0, np.inf
+        known, primed, done = False, False, False
+        iteration = 0
+        while iteration < MAX_ITERATIONS:
+            iteration += 1
+            solver_shares(hours, rho, floor, k_unassisted, k_gamma, k_fixed, segment, totals,
+                          share, assisted)  # fmt: skip
+            if plan_habit != 0.0:
+                for i in range(products):
+                    mixed[i] = hours[i] + plan_habit * (todays_mix[i] * team_hours - hours[i])
+                solver_shares(mixed, rho, floor, k_unassisted, k_gamma, k_fixed, segment,
+                              totals, sold, spare)  # fmt: skip
+            else:
+                sold[:] = share
+            plain, basis = 0.0, 0.0
+            for i in range(products):
+                units[i] = size[i] * sold[i]
+                plain += k_pay_unit[i] * units[i]
+                basis += k_basis_unit[i] * units[i]
+            share_at_quota, variable, multiplier, slope = team_payout(
+                plain, basis, team[REPS], team[QUOTA_PER_REP], team[ACCELERATOR], team[CAP],
+                team[HAS_CAP] > 0, team[SPREAD],
+            )  # fmt: skip
+            pay_move, marginal_value = 0.0, 0.0
+            for i in range(products):
+                new_pay[i] = k_pay_unit[i] * multiplier + k_quota_unit[i] * slope
+                pay_move = max(pay_move, abs(new_pay[i] - pay[i]))
+                marginal_value += new_pay[i] * units[i]
+            pay_settled = pay_move <= PAY_TOLERANCE * scale
+            if respond:
+                release = not known and primed and pay_settled
+                if known and has_strategic:
+                    conflict = _track_conflict(
+                        hours, conflict, plan_habit, todays_mix, rho, floor, k_unassisted,
+                        k_gamma, k_fixed, size, strategic, team[STRATEGIC_MARKET],
+                        team[TARGET], segment, totals, scratch,
+                    )  # fmt: skip
+                elif not known:
+                    conflict = 0.0
+                if release:
+                    if has_strategic:
+                        conflict = _conflict(
+                            hours, 0.0, plan_habit, todays_mix, rho, floor, k_unassisted,
+                            k_gamma, k_fixed, size, strategic, team[STRATEGIC_MARKET],
+                            team[TARGET], segment, totals, scratch,
+                        )  # fmt: skip
+                    else:
+                        conflict = 0.0
+                    known = True
+                score = motivation_score(
+                    share_at_quota, team[ATTAINMENT_TARGET], conflict, marginal_value,
+                    variable * team[REPS], team[BASE_SALARY] + variable, team[ON_TARGET],
+                )  # fmt: skip
+                if known:
+                    new_team_hours = _effort_hours(score, reference, response, team)
+                else:
+                    new_team_hours = team_hours
+                hours_settled = known and (
+                    abs(new_team_hours - team_hours) <= PAY_TOLERANCE * reference_hours
+                )
+            else:
+                new_team_hours, hours_settled = team_hours, True
+            damping = 1.0 if iteration <= FULL_STEPS else DAMPING
+            for i in range(products):
+                pay[i] += damping * (new_pay[i] - pay[i])
+            change = new_team_hours - team_hours
+            # Aitken's extrapolation on H, as the vectorised solver explains.
+            ratio = change / last_change
+            steady = (
+                abs(ratio - last_ratio) < STEADY_HOURS_RATIO * max(abs(ratio), 1.0)
+                and abs(1.0 - ratio) > 1.0 - MAX_RATIO
+                and np.isfinite(ratio)
+                and last_step < EXTRAPOLATE_MIX_TOLERANCE * team_hours
+            )
+            swung = hours_damping < 1.0
+            move = not swung or last_step < LOOSE_HOURS_TOLERANCE * team_hours
+            steady = steady and not swung
+            if move and change * last_change < 0.0:
+                hours_damping = max(0.5 * hours_damping, MIN_HOURS_DAMPING)
+            next_team_hours = team_hours
+            if move:
+                if steady:
+                    next_team_hours = team_hours + change / (1.0 - ratio)
+                else:
+                    next_team_hours = team_hours + min(damping, hours_damping) * change
+            next_team_hours = min(max(next_team_hours, team[FEWEST_HOURS]), team[MOST_HOURS])
+            if move:
+                last_change = change
+                last_ratio = 0.0 if steady else ratio
+            for i in range(products):
+                hours[i] *= next_team_hours / team_hours
+            team_hours = next_team_hours
+
+            theta = _mix_step(
+                hours, share, assisted, pay, team_hours, k_gamma, k_weight_scale, floor,
+                segment, totals, weights, step, iteration, power_steps,
+            )  # fmt: skip
+            last_step = largest_move(step)
+            mix_settled = last_step < LOOSE_HOURS_TOLERANCE * team_hours / theta
+            for i in range(products):
+                hours[i] += step[i] * theta
+            if respond and not known and not primed and pay_settled and mix_settled:
+                # Finish the hours-held mix first, so the hours start from its solution.
+                _settle_mix(
+                    hours, pay, team_hours, rho, floor, k_unassisted, k_gamma, k_fixed,
+                    k_weight_scale, segment, totals, share, assisted, weights, step,
+                    iteration, power_steps,
+                )  # fmt: skip
+                primed = True
+            if pay_settled and hours_settled and mix_settled:
+                exact = _settle_mix(
+                    hours, pay, team_hours, rho, floor, k_unassisted, k_gamma, k_fixed,
+                    k_weight_scale, segment, totals, share, assisted, weights, step,
+                    iteration, power_steps,
+                )  # fmt: skip
+                if respond:
+                    fresh = conflict
+                    if has_strategic:
+                        fresh = _conflict(
+                            hours, conflict, plan_habit, todays_mix, rho, floor,
+                            k_unassisted, k_gamma, k_fixed, size, strategic,
+                            team[STRATEGIC_MARKET], team[TARGET], segment, totals, scratch,
+                        )  # fmt: skip
+                    again = motivation_score(
+                        share_at_quota, team[ATTAINMENT_TARGET], fresh, marginal_value,
+                        variable * team[REPS], team[BASE_SALARY] + variable, team[ON_TARGET],
+                    )  # fmt: skip
+                    moved = abs(_effort_hours(again, reference, response, team) - team_hours)
+                    conflict = fresh
+                    exact = exact and moved <= CONFLICT_TOLERANCE * reference_hours
+                if exact:
+                    done = True
+                    break
+        most_iterations = max(most_iterations, iteration)
+        settled[k] = done
+        total = 0.0
+        for i in range(products):
+            hours[i] = max(hours[i], 0.0)
+            total += hours[i]
+        for i in range(products):
+            out_hours[k, i] = hours[i] * (team_hours / total)
+        out_team_hours[k] = team_hours
+        out_conflict[k] = conflict
+    return out_hours, out_team_hours, out_conflict, settled, most_iterations
