@@ -8,9 +8,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from alignment.kernel_cache import INLINE, JIT
 from alignment.kernel_parts import (
-    INLINE,
-    JIT,
     allocator_shares,
     extrapolate,
     fading,

@@ -4,8 +4,7 @@ the team's payout and motivation, for a single plan's ``(products,)`` vectors.
 Each function is the per-plan form of a vectorised one, named beside it, with the same
 arithmetic in the same order, so the compiled solvers (:mod:`alignment.solver_kernel`,
 :mod:`alignment.allocator_kernel`) land where the vectorised ones do. numba compiles them once
-per machine (cached beside the module); ``error_model="numpy"`` gives IEEE results (inf, NaN)
-where Python would raise, as numpy does.
+per machine (:mod:`alignment.kernel_cache`).
 """
 
 from __future__ import annotations
@@ -15,12 +14,9 @@ import math
 import numpy as np
 from numba import njit
 
+from alignment.kernel_cache import INLINE
 from alignment.tolerances import MAX_STEADY_RATIO, MAX_STEP_EXPONENT, STEADY_RATIO_CHANGE
 
-JIT = {"cache": True, "error_model": "numpy", "nogil": True}
-# The building blocks are inlined into the solvers' loops: a call per product vector costs
-# more than the arithmetic (reference counts on every array argument).
-INLINE = {**JIT, "inline": "always"}
 SQRT_HALF = math.sqrt(0.5)
 EXP_LIMIT = 700.0  # exp() overflows above ~709: utilities above 700 are a share of 1 anyway
 

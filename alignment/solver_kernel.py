@@ -14,10 +14,9 @@ import math
 import numpy as np
 from numba import njit
 
+from alignment.kernel_cache import JIT
 from alignment.kernel_parts import (
     EXP_LIMIT,
-    INLINE,
-    JIT,
     extrapolate,
     fading,
     gain_weights,
