@@ -88,9 +88,18 @@ def show(chart: alt.TopLevelMixin) -> None:
     The spec is not validated against the Vega-Lite schema here: that costs more than building
     the chart, on every rerun, and every builder's spec is validated in ``tests/test_charts.py``.
     """
-    spec = styled(chart).to_dict(validate=False)
-    # Altair's default theme sizes charts at 300 px; the column decides the width here.
+    show_spec(spec_of(styled(chart)))
+
+
+def spec_of(chart: alt.TopLevelMixin) -> dict:
+    """``chart``'s Vega-Lite spec, sized by its column (Altair's default theme says 300 px)."""
+    spec = chart.to_dict(validate=False)
     spec.get("config", {}).get("view", {}).pop("continuousWidth", None)
+    return spec
+
+
+def show_spec(spec: dict) -> None:
+    """Draw a spec from :func:`spec_of` (kept from an earlier run) at its column's width."""
     st.vega_lite_chart(spec, width="stretch")
 
 

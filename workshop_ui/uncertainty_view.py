@@ -11,6 +11,8 @@ The work is cached by the scenarios' content, so moving any other control reuses
 
 from __future__ import annotations
 
+import hashlib
+import pickle
 from collections.abc import Sequence
 
 import streamlit as st
@@ -24,7 +26,7 @@ from alignment.sensitivity import Ranking, sensitivity_ranking
 from alignment.storage import StoredScenario
 from alignment.uncertainty import FIGURES, PlanUncertainty, plan_uncertainty
 from alignment.uncertainty_inputs import ABSOLUTE_SPREAD, DEFAULT_SPREAD, KIND_HELP, KIND_LABELS
-from workshop_ui import charts, controls, layout
+from workshop_ui import charts, controls, layout, presenting
 from workshop_ui import compromise_search as search
 from workshop_ui import uncertainty_charts as pictures
 from workshop_ui.charts import STATUS_QUO, WORKING
@@ -270,11 +272,29 @@ def band_grid(found: Sequence[PlanUncertainty], currency: str) -> None:
         "Each bar holds 80 % of the draws (10 % fall below it, 10 % above); the dark tick is "
         "the median and each dot one chance in twenty."
     )
+    specs = _band_specs(_fingerprint(found), found, currency, presenting.is_on())
     for start in range(0, len(FIGURES), 3):
-        for column, (field, title, kind) in zip(st.columns(3), FIGURES[start : start + 3],
-                                                strict=False):  # fmt: skip
+        for column, spec in zip(st.columns(3), specs[start : start + 3], strict=False):
             with column:
-                charts.show(pictures.band_chart(found, field, title, kind, currency=currency))
+                charts.show_spec(spec)
+
+
+def _fingerprint(found: Sequence[PlanUncertainty]) -> str:
+    """A digest of the bands' content: building nine charts costs far more than this."""
+    return hashlib.blake2b(pickle.dumps(tuple(found)), digest_size=16).hexdigest()
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _band_specs(
+    fingerprint: str, _found: Sequence[PlanUncertainty], currency: str, presents: bool
+) -> list[dict]:
+    """Every figure's band chart as a spec, kept by the bands' content (``fingerprint``): a
+    rerun that changes none of them (another control on the page) builds no chart."""
+    return [
+        charts.spec_of(presenting.presented(chart) if presents else chart)
+        for field, title, kind in FIGURES
+        for chart in (pictures.band_chart(_found, field, title, kind, currency=currency),)
+    ]
 
 
 def bands(
