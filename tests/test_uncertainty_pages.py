@@ -11,7 +11,7 @@ from alignment import load_scenario
 from alignment.levers import with_value
 from alignment.sensitivity import sensitivity_ranking
 from alignment.uncertainty import FIGURES, plan_uncertainty
-from workshop_ui import uncertainty_charts, uncertainty_view
+from workshop_ui import charts, uncertainty_charts, uncertainty_view
 
 ROOT = Path(__file__).resolve().parents[1]
 TIMEOUT = 120
@@ -99,6 +99,30 @@ def test_every_band_chart_is_a_valid_spec_with_one_row_per_plan(found_and_rankin
         assert spec["title"]["text"] == title
     colours = uncertainty_charts.plan_colours(["Status quo", "Working", "Deal"])
     assert colours["Status quo"] == "#A3A3A3" and len(set(colours.values())) == 3
+
+
+def test_a_band_spec_from_its_template_is_the_band_chart_with_the_same_data(found_and_ranking):
+    # The page draws specs filled into a template kept per figure; they must show what the
+    # chart built afresh shows: the same layers, rows, values and axis range.
+    found, _ = found_and_ranking
+    for field, title, kind in FIGURES:
+        fresh = charts.spec_of(
+            uncertainty_charts.band_chart(found, field, title, kind, currency="EUR")
+        )
+        kept = uncertainty_charts.band_spec(found, field, title, kind, currency="EUR")
+        fresh_rows = {layer["data"]["name"]: fresh["datasets"][layer["data"]["name"]]
+                      for layer in fresh["layer"]}  # fmt: skip
+        kept_rows = [kept["datasets"][layer["data"]["name"]] for layer in kept["layer"]]
+        assert kept_rows == [fresh_rows[layer["data"]["name"]] for layer in fresh["layer"]]
+        for fresh_layer, kept_layer in zip(fresh["layer"], kept["layer"], strict=True):
+            assert kept_layer["encoding"] == fresh_layer["encoding"]
+            assert kept_layer["mark"] == fresh_layer["mark"]
+        assert kept["config"] == fresh["config"] and kept["height"] == fresh["height"]
+    # Fewer plans: their own rows only, nothing left from the spec drawn before.
+    fewer = uncertainty_charts.band_spec(
+        found[:1], "contribution", "Contribution", "money", currency="EUR"
+    )
+    assert [row["plan"] for row in fewer["datasets"]["bands"]] == [found[0].name]
 
 
 def test_a_euro_scenarios_band_charts_show_euros_scaled_as_the_pages_write_money(

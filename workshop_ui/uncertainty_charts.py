@@ -7,7 +7,9 @@ grey, as everywhere) and one per party.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import copy
+import functools
+from collections.abc import Callable, Sequence
 
 import altair as alt
 import numpy as np
@@ -23,6 +25,7 @@ from workshop_ui.charts import (
     STATUS_QUO,
     chart_config,
     money_axis,
+    spec_of,
 )
 from workshop_ui.formatting import D3_MONEY, D3_PERCENT, D3_PERCENT_AXIS
 
@@ -47,29 +50,28 @@ def plan_colours(names: Sequence[str]) -> dict[str, str]:
 
 def band_frame(found: Sequence[PlanUncertainty], field: str) -> pd.DataFrame:
     """One row per plan: ``plan``, ``low``, ``median``, ``high``, ``central`` of ``field``."""
-    return pd.DataFrame(
-        [
-            {
-                "plan": plan.name,
-                "low": plan.bands[field].low,
-                "median": plan.bands[field].median,
-                "high": plan.bands[field].high,
-                "central": plan.bands[field].central,
-            }
-            for plan in found
-        ]
-    )
+    return pd.DataFrame(_band_rows(found, field))
 
 
 def dot_frame(found: Sequence[PlanUncertainty], field: str) -> pd.DataFrame:
     """Twenty dots per plan at evenly spaced quantiles: each is one chance in twenty."""
-    return pd.DataFrame(
-        [
-            {"plan": plan.name, "value": float(value)}
-            for plan in found
-            for value in plan.quantiles[field]
-        ]
-    )
+    return pd.DataFrame(_dot_rows(found, field))
+
+
+def _band_rows(found: Sequence[PlanUncertainty], field: str) -> list[dict[str, object]]:
+    return [
+        {"plan": plan.name, "low": plan.bands[field].low, "median": plan.bands[field].median,
+         "high": plan.bands[field].high, "central": plan.bands[field].central}
+        for plan in found
+    ]  # fmt: skip
+
+
+def _dot_rows(found: Sequence[PlanUncertainty], field: str) -> list[dict[str, object]]:
+    return [
+        {"plan": plan.name, "value": float(value)}
+        for plan in found
+        for value in plan.quantiles[field]
+    ]
 
 
 def band_chart(
@@ -78,19 +80,80 @@ def band_chart(
     """One figure for every plan: the 10–90 % band as a bar, a dot for each twentieth of the
     draws (a quantile dot plot), and the median as a dark tick; the tooltip adds the figure at
     the stated values. Money is in ``currency``."""
-    names = [plan.name for plan in found]
-    colours = plan_colours(names)
     bands, dots = band_frame(found, field), dot_frame(found, field)
+    return _band_layers(
+        bands, dots, tuple(plan.name for plan in found), band_domain(bands, dots), title, kind,
+        currency,
+    )  # fmt: skip
+
+
+def band_spec(
+    found: Sequence[PlanUncertainty],
+    field: str,
+    title: str,
+    kind: str,
+    *,
+    currency: str,
+    styled: Callable[[alt.LayerChart], alt.LayerChart] | None = None,
+) -> dict:
+    """:func:`band_chart`'s Vega-Lite spec, ``styled`` (e.g. for the big screen), built from a
+    template kept per figure and set of plans: only the data and the axis range are new, so
+    a new set of bands costs no Altair chart."""
+    names = tuple(plan.name for plan in found)
+    spec = copy.deepcopy(_band_template(field, title, kind, names, currency, styled))
+    # The rows of band_frame and dot_frame, without a frame's cost on a rerun.
+    bands, dots = _band_rows(found, field), _dot_rows(found, field)
+    spec["datasets"] = {_BANDS: bands, _DOTS: dots}
+    span = [row[key] for row in bands for key in ("low", "high", "central")]
+    domain = _padded([*span, *(row["value"] for row in dots)])
+    for layer in spec["layer"]:
+        layer["encoding"]["x"]["scale"]["domain"] = domain
+    return spec
+
+
+def band_domain(bands: pd.DataFrame, dots: pd.DataFrame) -> list[float]:
+    """The axis range of a band chart: every band, median and dot, with a little room."""
     span = np.concatenate([bands[["low", "high", "central"]].to_numpy().ravel(), dots["value"]])
+    return _padded(span)
+
+
+def _padded(values: Sequence[float] | np.ndarray) -> list[float]:
+    span = np.asarray(values, dtype=float)
     pad = max(float(np.ptp(span)) * 0.08, abs(float(span.mean())) * 1e-3, 1e-9)
-    x_scale = alt.Scale(domain=[float(span.min()) - pad, float(span.max()) + pad], nice=False)
+    return [float(span.min()) - pad, float(span.max()) + pad]
+
+
+_BANDS, _DOTS = "bands", "dots"
+
+
+@functools.lru_cache(maxsize=256)
+def _band_template(
+    field: str,
+    title: str,
+    kind: str,
+    names: tuple[str, ...],
+    currency: str,
+    styled: Callable[[alt.LayerChart], alt.LayerChart] | None,
+) -> dict:
+    chart = _band_layers(
+        alt.Data(name=_BANDS), alt.Data(name=_DOTS), names, [0.0, 1.0], title, kind, currency
+    )
+    return spec_of(styled(chart) if styled is not None else chart)
+
+
+def _band_layers(
+    bands: pd.DataFrame | alt.Data, dots: pd.DataFrame | alt.Data, names: tuple[str, ...],
+    domain: list[float], title: str, kind: str, currency: str,
+) -> alt.LayerChart:  # fmt: skip
+    colours = plan_colours(names)
+    x_scale = alt.Scale(domain=domain, nice=False)
     axis = (
         money_axis(tickCount=4, title=None) if kind == "money"
         else alt.Axis(format=_AXIS_FORMATS.get(kind, ",.0f"), tickCount=4, title=None)
     )  # fmt: skip
-    y = alt.Y("plan:N", sort=names, title=None, axis=alt.Axis(labelLimit=140))
+    y = alt.Y("plan:N", sort=list(names), title=None, axis=alt.Axis(labelLimit=140))
     colour = alt.Color(
-        "plan:N", scale=alt.Scale(domain=names, range=list(colours.values())), legend=None
+        "plan:N", scale=alt.Scale(domain=list(names), range=list(colours.values())), legend=None
     )
     tip = _TIP_FORMATS.get(kind, ",.0f")
     tooltip = [

@@ -257,7 +257,8 @@ def ranking_section(ranking: Ranking, rep_utility: RepUtility = "rep_utility") -
     st.markdown(f"**{layout.literal(ranking.sentence)}**")
     if ranking.top("leadership") is None and ranking.top("reps") is None:
         return
-    charts.show(pictures.ranking_chart(ranking, _REPS_UNITS[rep_utility]))
+    digest = hashlib.blake2b(pickle.dumps(ranking), digest_size=16).hexdigest()
+    charts.show_spec(_ranking_spec(digest, ranking, _REPS_UNITS[rep_utility], presenting.is_on()))
     st.caption(
         "Each bar is an input's share of what moves that side's gain over today when the "
         "inputs move across their ranges (Morris method, "
@@ -266,35 +267,29 @@ def ranking_section(ranking: Ranking, rep_utility: RepUtility = "rep_utility") -
     )
 
 
+@st.cache_data(max_entries=64, show_spinner=False)
+def _ranking_spec(digest: str, _ranking: Ranking, reps_unit: str, presents: bool) -> dict:
+    """The ranking chart's spec, kept by the ranking's content (``digest``): a rerun that does
+    not change the ranking builds no chart."""
+    chart = pictures.ranking_chart(_ranking, reps_unit)
+    return charts.spec_of(presenting.presented(chart) if presents else chart)
+
+
 def band_grid(found: Sequence[PlanUncertainty], currency: str) -> None:
     """A band per headline figure, three to a row; money in ``currency``."""
     st.caption(
         "Each bar holds 80 % of the draws (10 % fall below it, 10 % above); the dark tick is "
         "the median and each dot one chance in twenty."
     )
-    specs = _band_specs(_fingerprint(found), found, currency, presenting.is_on())
+    styled = presenting.presented if presenting.is_on() else None
+    specs = [
+        pictures.band_spec(found, field, title, kind, currency=currency, styled=styled)
+        for field, title, kind in FIGURES
+    ]
     for start in range(0, len(FIGURES), 3):
         for column, spec in zip(st.columns(3), specs[start : start + 3], strict=False):
             with column:
                 charts.show_spec(spec)
-
-
-def _fingerprint(found: Sequence[PlanUncertainty]) -> str:
-    """A digest of the bands' content: building nine charts costs far more than this."""
-    return hashlib.blake2b(pickle.dumps(tuple(found)), digest_size=16).hexdigest()
-
-
-@st.cache_data(max_entries=64, show_spinner=False)
-def _band_specs(
-    fingerprint: str, _found: Sequence[PlanUncertainty], currency: str, presents: bool
-) -> list[dict]:
-    """Every figure's band chart as a spec, kept by the bands' content (``fingerprint``): a
-    rerun that changes none of them (another control on the page) builds no chart."""
-    return [
-        charts.spec_of(presenting.presented(chart) if presents else chart)
-        for field, title, kind in FIGURES
-        for chart in (pictures.band_chart(_found, field, title, kind, currency=currency),)
-    ]
 
 
 def bands(
