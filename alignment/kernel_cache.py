@@ -48,3 +48,12 @@ def _cache_dir() -> Path:
 
 if not os.environ.get("NUMBA_CACHE_DIR"):
     numba.config.CACHE_DIR = str(_cache_dir())
+
+
+def warm() -> None:
+    """Compile the solvers now, or load them from the cache: a server calls this at start so
+    its first visitor does not wait for the compiler (about 8 s on a 2-core machine)."""
+    from alignment.evaluate import evaluate
+    from alignment.scenario_io import load_scenario
+
+    evaluate(load_scenario(_HERE.parent / "scenarios" / "launch_conflict.yaml"))

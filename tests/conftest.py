@@ -10,11 +10,18 @@ from typing import Any
 import pytest
 import yaml
 
-from alignment import Scenario, load_scenario
+from alignment import Scenario, kernel_cache, load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIO_DIR = ROOT / "scenarios"
 DEFAULT_SCENARIO = SCENARIO_DIR / "launch_conflict.yaml"
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Compile the model's solvers once, before any worker starts: every test process and app
+    server then loads them from the cache instead of compiling at once on a busy machine."""
+    if not hasattr(session.config, "workerinput"):
+        kernel_cache.warm()
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
