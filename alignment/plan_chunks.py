@@ -16,13 +16,17 @@ T = TypeVar("T")
 
 # Below this many plans a batch is not worth a thread hand-over.
 SMALLEST_SPLIT = 256
+PARTS_PER_CORE = 4
 _WORKERS = max(1, min(os.cpu_count() or 1, 8))
 _pool: ThreadPoolExecutor | None = None
 
 
 def slices(plans: int) -> list[slice]:
-    """Contiguous runs of plans, one per core for a large batch, one for a small one."""
-    parts = min(_WORKERS, max(1, plans // SMALLEST_SPLIT))
+    """Contiguous runs of plans: one for a small batch; for a large one a few per core, so a
+    core that drew the slow plans does not hold up the others."""
+    parts = min(_WORKERS * PARTS_PER_CORE, max(1, plans // SMALLEST_SPLIT))
+    if parts < 2:
+        return [slice(0, plans)]
     bounds = [plans * i // parts for i in range(parts + 1)]
     return [slice(bounds[i], bounds[i + 1]) for i in range(parts)]
 
