@@ -110,8 +110,10 @@ def test_a_band_spec_from_its_template_is_the_band_chart_with_the_same_data(foun
             uncertainty_charts.band_chart(found, field, title, kind, currency="EUR")
         )
         kept = uncertainty_charts.band_spec(found, field, title, kind, currency="EUR")
-        fresh_rows = {layer["data"]["name"]: fresh["datasets"][layer["data"]["name"]]
-                      for layer in fresh["layer"]}  # fmt: skip
+        fresh_rows = {
+            layer["data"]["name"]: fresh["datasets"][layer["data"]["name"]].to_dict("records")
+            for layer in fresh["layer"]
+        }
         kept_rows = [kept["datasets"][layer["data"]["name"]] for layer in kept["layer"]]
         assert kept_rows == [fresh_rows[layer["data"]["name"]] for layer in fresh["layer"]]
         for fresh_layer, kept_layer in zip(fresh["layer"], kept["layer"], strict=True):

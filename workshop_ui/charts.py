@@ -17,10 +17,12 @@ its axes read "€4.8M" and its tooltips "€4,790,000", and percentages "47.2 %
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextvars import ContextVar
 
 import altair as alt
 import pandas as pd
 import streamlit as st
+from altair.vegalite.data import default_data_transformer
 
 from workshop_ui.formatting import (
     D3_MONEY,
@@ -92,10 +94,41 @@ def show(chart: alt.TopLevelMixin) -> None:
 
 
 def spec_of(chart: alt.TopLevelMixin) -> dict:
-    """``chart``'s Vega-Lite spec, sized by its column (Altair's default theme says 300 px)."""
-    spec = chart.to_dict(validate=False)
+    """``chart``'s Vega-Lite spec, sized by its column (Altair's default theme says 300 px).
+
+    Frames stay frames, as named datasets (Streamlit sends them to the browser as Arrow):
+    Altair would first write every row out as JSON-safe values, which costs more than the rest
+    of the chart.
+    """
+    token = _FRAMES.set({})
+    try:
+        spec = chart.to_dict(validate=False)
+        frames = _FRAMES.get()
+    finally:
+        _FRAMES.reset(token)
+    if frames:
+        spec["datasets"] = {**spec.get("datasets", {}), **frames}
     spec.get("config", {}).get("view", {}).pop("continuousWidth", None)
     return spec
+
+
+# The frames of the chart being turned into a spec on this thread (None: Altair's own way).
+_FRAMES: ContextVar[dict[str, pd.DataFrame] | None] = ContextVar("chart_frames", default=None)
+
+
+def _frames_by_name(data: object, **options: object) -> object:
+    """Altair's data step: a frame of a chart in :func:`spec_of` becomes a named dataset;
+    anything else goes Altair's default way."""
+    frames = _FRAMES.get()
+    if frames is None or not isinstance(data, pd.DataFrame):
+        return default_data_transformer(data, **options)
+    name = next((n for n, frame in frames.items() if frame is data), f"frame-{len(frames)}")
+    frames[name] = data
+    return {"name": name}
+
+
+alt.data_transformers.register("frames_by_name", _frames_by_name)
+alt.data_transformers.enable("frames_by_name")
 
 
 def show_spec(spec: dict) -> None:
