@@ -257,6 +257,22 @@ def test_the_cached_frontier_takes_the_currency_of_the_searchs_working_scenario(
     assert chart.to_dict()["config"]["locale"]["number"]["currency"] == ["€", ""]
 
 
+def test_the_cached_frontier_spec_keeps_every_candidate_and_the_click_selection(
+    launch, result, monkeypatch
+):
+    request = view.SearchRequest.of(launch, launch, [], 3)
+    monkeypatch.setattr(compromise_charts, "bargained", lambda *args: result)
+
+    spec = compromise_charts.cached_spec(request, Constraints(), 0.5, "rep_utility", (), False)
+    big = compromise_charts.cached_spec(request, Constraints(), 0.5, "rep_utility", (), True)
+
+    frames = [data for data in spec["datasets"].values() if hasattr(data, "columns")]
+    assert max(len(frame) for frame in frames) == len(result.plans)
+    assert compromise_charts.PICK in {param["name"] for param in spec.get("params", [])}
+    assert big["usermeta"]["embedOptions"]["renderer"] == "hybrid"
+    assert "usermeta" not in spec or "renderer" not in spec["usermeta"].get("embedOptions", {})
+
+
 def test_hard_goals_read_as_limits_with_their_units():
     limits = Constraints(min_contribution=5_500_000.0, min_new_product_share=0.12)
 

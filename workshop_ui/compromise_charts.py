@@ -37,10 +37,12 @@ from workshop_ui.charts import (
     STATUS_QUO,
     WORKING,
     money_axis,
+    spec_of,
 )
 from workshop_ui.compromise_proposals import ROLE_LABELS, ROLES, proposal_label
 from workshop_ui.compromise_search import SearchRequest, bargained, lever_unit, valued
 from workshop_ui.formatting import D3_MONEY, D3_PERCENT, chart_locale, money_axis_labels
+from workshop_ui.presenting import presented
 
 __all__ = [
     "CANDIDATE",
@@ -63,6 +65,7 @@ __all__ = [
     "CheckedLayerChart",
     "Marker",
     "cached_chart",
+    "cached_spec",
     "candidate_frame",
     "frontier_chart",
     "lever_columns",
@@ -428,6 +431,22 @@ class CheckedLayerChart(alt.LayerChart):
 
     def to_dict(self, validate: bool = False, **kwargs):  # type: ignore[override]
         return super().to_dict(validate=validate, **kwargs)
+
+
+@st.cache_resource(max_entries=24, show_spinner=False)
+def cached_spec(
+    request: SearchRequest,
+    constraints: Constraints,
+    weight: float,
+    rep_utility: RepUtility,
+    found: tuple[Marker, ...],
+    presents: bool,
+) -> dict:
+    """:func:`cached_chart` as its Vega-Lite spec (``presents``: styled for the big screen),
+    so a rerun for an unrelated widget does not turn thousands of points into a spec again.
+    Streamlit copies a spec before changing it, so one spec serves every session."""
+    chart = cached_chart(request, constraints, weight, rep_utility, found)
+    return spec_of(presented(chart) if presents else chart)
 
 
 @st.cache_resource(max_entries=12, show_spinner=False)

@@ -30,7 +30,7 @@ from workshop_ui.compromise_charts import (
     PICK,
     TRADE_OFF,
     Marker,
-    cached_chart,
+    cached_spec,
     picked_index,
 )
 from workshop_ui.compromise_controls import _ADOPTED
@@ -78,13 +78,12 @@ def frontier_section(
     """The chart, and beside it the clicked plan (or the deal) for a closer look."""
     chart_column, look_column = st.columns([5, 4], gap="medium")
     with chart_column:
-        event = st.altair_chart(
-            presenting.styled(cached_chart(
+        event = st.vega_lite_chart(
+            cached_spec(
                 request, result.constraints, result.bargaining_weight, result.rep_utility,
-                tuple(found),
-            )),
-            key=CHART_KEY, on_select="rerun",
-            selection_mode=PICK, width="stretch",
+                tuple(found), presenting.is_on(),
+            ),
+            key=CHART_KEY, on_select="rerun", selection_mode=PICK, width="stretch",
         )  # fmt: skip
         st.caption(search_summary(result))
         if not result.status_quo_converged:
