@@ -8,14 +8,19 @@ user key embedded in their element id.
 from __future__ import annotations
 
 import asyncio
+import http.client
+import secrets
 import ssl
 import time
+import uuid
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 import websockets
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ClientState_pb2 import ClientState
+from streamlit.proto.Common_pb2 import FileUploaderState, UploadedFileInfo
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState, WidgetStates
 
@@ -29,6 +34,7 @@ _VALUE_FIELDS = {
     "selectbox": "int_value",
     "radio": "int_value",
     "toggle": "bool_value",
+    "file_uploader": "file_uploader_state_value",
 }
 
 
@@ -60,14 +66,20 @@ class StreamlitSession:
     widget_values: dict[str, WidgetState] = field(default_factory=dict)
     pages: dict[str, str] = field(default_factory=dict)  # page name → script hash
     tls: ssl.SSLContext | None = None  # for an https:// address (the hosted proxy)
+    headers: dict[str, str] = field(default_factory=dict)  # sent with the websocket handshake
+    session_id: str = ""  # the server's id for this session (uploads name it), after run()
+    resume: str = ""  # a session id to reconnect to, as a browser does after a dropped link
     _socket: Any = None
 
     async def __aenter__(self) -> StreamlitSession:
         url = self.base_url.replace("http", "ws", 1).rstrip("/") + "/_stcore/stream"
         secure = {"ssl": self.tls} if url.startswith("wss://") else {}
+        # The browser's subprotocols: "streamlit", its XSRF token, the session to resume.
+        subprotocols = ["streamlit", "no-xsrf-token", self.resume] if self.resume else ["streamlit"]
         self._socket = await websockets.connect(
-            url, subprotocols=["streamlit"], max_size=64 * 1024 * 1024, **secure
-        )
+            url, subprotocols=subprotocols, max_size=64 * 1024 * 1024,  # type: ignore[arg-type]
+            additional_headers=self.headers, **secure,
+        )  # fmt: skip
         return self
 
     async def __aexit__(self, *exc: object) -> None:
@@ -97,6 +109,7 @@ class StreamlitSession:
             forward.ParseFromString(raw)
             kind = forward.WhichOneof("type")
             if kind == "new_session":
+                self.session_id = forward.new_session.initialize.session_id
                 if not self.page_script_hash:
                     self.page_script_hash = forward.new_session.page_script_hash
             elif kind == "page_info_changed":  # the browser's address bar follows the app
@@ -197,3 +210,68 @@ def find_widget(result: RunResult, key: str) -> Widget:
 
 def number_state(widget: Widget, value: float) -> dict[str, WidgetState]:
     return {widget.id: WidgetState(id=widget.id, double_value=value)}
+
+
+def uploader_state(widget: Widget, file_id: str, name: str, size: int) -> dict[str, WidgetState]:
+    """The file uploader ``widget`` holding the uploaded file ``file_id``, as after a drop."""
+    held = FileUploaderState(uploaded_file_info=[UploadedFileInfo(file_id=file_id, name=name,
+                                                                  size=size)])  # fmt: skip
+    return {widget.id: WidgetState(id=widget.id, file_uploader_state_value=held)}
+
+
+def upload_file(
+    base_url: str,
+    session_id: str,
+    data: bytes,
+    *,
+    name: str = "upload.csv",
+    file_id: str | None = None,
+    tls: ssl.SSLContext | None = None,
+    headers: dict[str, str] | None = None,
+    source_address: str | None = None,
+) -> tuple[int, bytes]:
+    """PUT ``data`` as a new file of session ``session_id``, as a browser's file uploader does.
+
+    The browser sends a multipart form with one ``file`` field to
+    ``/_stcore/upload_file/<session id>/<file id>`` (a new file id unless ``file_id`` names
+    one; a widget then refers to the file by it), with the XSRF token both
+    in the ``_streamlit_xsrf`` cookie and the ``X-Xsrftoken`` header (the server compares the
+    two). ``source_address`` sends it from another local address (``127.0.0.2``), as another
+    machine would. Returns the status and the body of the answer.
+    """
+    if any(character in name for character in '"\r\n'):
+        raise ValueError(f"a file name without quotes or line breaks, not {name!r}")
+    address = urlsplit(base_url)
+    token = secrets.token_hex(16)
+    boundary = secrets.token_hex(12)
+    part = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{name}"\r\n'
+        "Content-Type: application/octet-stream\r\n\r\n"
+    )
+    body = part.encode() + data + f"\r\n--{boundary}--\r\n".encode()
+    cookies = "; ".join(filter(None, [f"_streamlit_xsrf={token}", (headers or {}).get("Cookie")]))
+    sent = {
+        **(headers or {}),
+        "Content-Type": f"multipart/form-data; boundary={boundary}",
+        "X-Xsrftoken": token,
+        "Cookie": cookies,
+    }
+    source = (source_address, 0) if source_address else None
+    if address.scheme == "https":
+        connection: http.client.HTTPConnection = http.client.HTTPSConnection(
+            address.hostname or "", address.port, context=tls, timeout=30,
+            source_address=source,
+        )  # fmt: skip
+    else:
+        connection = http.client.HTTPConnection(
+            address.hostname or "", address.port, timeout=30, source_address=source
+        )
+    try:
+        connection.request(
+            "PUT", f"/_stcore/upload_file/{session_id}/{file_id or uuid.uuid4()}", body=body,
+            headers=sent,
+        )  # fmt: skip
+        response = connection.getresponse()
+        return response.status, response.read()
+    finally:
+        connection.close()
