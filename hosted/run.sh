@@ -5,7 +5,8 @@
 # HAProxy terminates TLS on PORT (default 8443), admits only the HOSTS names, keeps each browser
 # on one process (a cookie), checks every process's health, and adds the security headers. The
 # processes listen on 127.0.0.1 only, share one cookie secret and one store (ALIGNMENT_DATA_DIR,
-# or the database ALIGNMENT_DATABASE_URL names), and are restarted if they die. Participants see
+# or the database ALIGNMENT_DATABASE_URL names, started here if it is on this machine and not
+# running: hosted/local_postgres.sh), and are restarted if they die. Participants see
 # generic error messages only, and code is never reloaded while people are working.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -38,6 +39,7 @@ export REQUEST_TIMEOUT="${REQUEST_TIMEOUT:-10s}"
 export MAX_CONNECTIONS="${MAX_CONNECTIONS:-2000}"
 export CONNECTIONS_PER_ADDRESS="${CONNECTIONS_PER_ADDRESS:-400}"
 export UPLOADS_PER_MINUTE="${UPLOADS_PER_MINUTE:-30}"
+export UPLOADS_PER_SESSION_MINUTE="${UPLOADS_PER_SESSION_MINUTE:-10}"
 UPLOAD_MB="${UPLOAD_MB:-50}"
 RESTART_DELAY="${RESTART_DELAY:-1}"
 
@@ -49,8 +51,15 @@ whole BACKEND_PORT "$BACKEND_PORT" 1024 $((65535 - PROCESSES))
 whole CONNECTIONS_PER_ADDRESS "$CONNECTIONS_PER_ADDRESS" 1 100000
 whole MAX_CONNECTIONS "$MAX_CONNECTIONS" 1 100000
 whole UPLOADS_PER_MINUTE "$UPLOADS_PER_MINUTE" 1 10000
+whole UPLOADS_PER_SESSION_MINUTE "$UPLOADS_PER_SESSION_MINUTE" 1 10000
+(( UPLOADS_PER_SESSION_MINUTE <= UPLOADS_PER_MINUTE )) \
+  || fail "UPLOADS_PER_SESSION_MINUTE=$UPLOADS_PER_SESSION_MINUTE: at most UPLOADS_PER_MINUTE" \
+    "($UPLOADS_PER_MINUTE), the limit for the address a session's uploads come from"
 whole UPLOAD_MB "$UPLOAD_MB" 1 200
 whole RESTART_DELAY "$RESTART_DELAY" 0 3600
+if [[ -n "${ALIGNMENT_SESSION_GRACE_SECONDS-}" ]]; then  # read by the app (session_reaper.py)
+  whole ALIGNMENT_SESSION_GRACE_SECONDS "$ALIGNMENT_SESSION_GRACE_SECONDS" 0 100
+fi
 [[ "$REQUEST_TIMEOUT" =~ ^[0-9]+(ms|s)$ ]] || fail "REQUEST_TIMEOUT=$REQUEST_TIMEOUT: use a time like 10s or 500ms"
 export MAX_UPLOAD_BYTES=$(( UPLOAD_MB * 1024 * 1024 ))
 for host in $HOSTS; do
@@ -85,7 +94,14 @@ app() {
     sleep "$RESTART_DELAY"
   done
 }
+# ALIGNMENT_DATABASE_URL naming a PostgreSQL on this machine that is not running: start one.
+source hosted/local_postgres.sh
+pg_plan
 if [[ "${1-}" == "--check" ]]; then
+  if (( PG_WANTED )); then
+    echo "hosted/run.sh: would start PostgreSQL from $PG_BIN on $PG_HOST:$PG_PORT," \
+      "data in $PG_DIR" >&2
+  fi
   app_command "$BACKEND_PORT"  # becomes the command: with PYTHON=echo it prints it
 fi
 command -v haproxy >/dev/null || fail "haproxy is not installed (Debian: apt-get install haproxy)"
@@ -145,8 +161,14 @@ stop() {
     [[ -f "$pidfile" ]] && kill "$(cat "$pidfile")" 2>/dev/null || true
   done
   wait 2>/dev/null || true
+  pg_stop
 }
 trap stop EXIT INT TERM
+(( PG_WANTED )) && pg_start
+# Compile the model's solvers once (or find them cached) before the processes start, so they
+# do not each compile on their first visitor.
+"$PYTHON" -c "from alignment import kernel_cache; kernel_cache.warm()" \
+  || fail "the model's solvers did not compile (see the message above)"
 
 for (( i = 1; i <= PROCESSES; i++ )); do
   app "$i" $((BACKEND_PORT + i - 1)) &

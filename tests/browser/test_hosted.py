@@ -8,6 +8,7 @@ talks to it only through the proxy. Without HAProxy these tests skip, unless
 
 from __future__ import annotations
 
+import asyncio
 import os
 import random
 import re
@@ -28,12 +29,16 @@ from pathlib import Path
 import pytest
 from conftest import CHROMIUM_ARGS, ROOT, VIEWPORT, Visit
 
+sys.path.insert(0, str(ROOT / "tests" / "load"))
+from streamlit_ws_client import StreamlitSession, upload_file
+
 pytestmark = pytest.mark.browser
 
 PROCESSES = 2
 REQUEST_TIMEOUT_S = 2
 UPLOAD_MB = 1
 UPLOADS_PER_MINUTE = 5
+UPLOADS_PER_SESSION_MINUTE = 3
 RESTART_DELAY_S = 20
 START_SECONDS = 120
 NAV_LINK = "[data-testid='stSidebarNavLink']"
@@ -116,6 +121,7 @@ def hosted(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hosted]:
         "REQUEST_TIMEOUT": f"{REQUEST_TIMEOUT_S}s",
         "UPLOAD_MB": str(UPLOAD_MB),
         "UPLOADS_PER_MINUTE": str(UPLOADS_PER_MINUTE),
+        "UPLOADS_PER_SESSION_MINUTE": str(UPLOADS_PER_SESSION_MINUTE),
         # A dead process stays down this long, so its browsers must go to the other one.
         "RESTART_DELAY": str(RESTART_DELAY_S),
     }
@@ -183,16 +189,50 @@ def test_a_slow_client_is_cut_off_while_everyone_else_is_served(hosted):
             connection.close()
 
 
-def test_uploads_are_refused_when_too_big_or_too_many(hosted):
+def test_uploads_are_refused_when_too_big_or_too_many_from_one_address(hosted):
     too_big = {"Content-Length": str(UPLOAD_MB * 1024 * 1024 + 1)}
     status, _ = hosted.get("/_stcore/upload_file/s/f", method="PUT", headers=too_big)
     assert status == 413
-    seen = [
-        hosted.get("/_stcore/upload_file/s/f", method="PUT", headers={"Content-Length": "0"})[0]
-        for _ in range(UPLOADS_PER_MINUTE + 1)
+    seen = [  # each to a session of its own, so only the address's count applies
+        hosted.get(f"/_stcore/upload_file/s{n}/f", method="PUT", headers={"Content-Length": "0"})[0]
+        for n in range(UPLOADS_PER_MINUTE + 1)
     ]
     assert 429 not in seen[:UPLOADS_PER_MINUTE]  # these reach the app (which refuses them)
     assert seen[-1] == 429
+
+
+def test_one_sessions_upload_flood_is_refused_while_another_sessions_upload_goes_through(hosted):
+    """Two real sessions on one process; their uploads come from an address of their own
+    (127.0.0.2), so no other test's uploads count against it."""
+    process = hosted.get("/")[1]["set-cookie"].split(";")[0]  # WORKSHOP_PROCESS=app1 or app2
+    pinned = {"Cookie": process}
+
+    def upload(session_id: str) -> tuple[int, bytes]:
+        return upload_file(hosted.url, session_id, b"deal,price\n1,500\n", tls=hosted.tls(),
+                           headers=pinned, source_address="127.0.0.2")  # fmt: skip
+
+    async def two_sessions() -> tuple[list[tuple[int, bytes]], tuple[int, bytes]]:
+        async with (
+            StreamlitSession(hosted.url, tls=hosted.tls(), headers=pinned) as flooding,
+            StreamlitSession(hosted.url, tls=hosted.tls(), headers=pinned) as calm,
+        ):
+            await flooding.run()
+            await calm.run()
+            flood = [await asyncio.to_thread(upload, flooding.session_id)
+                     for _ in range(UPLOADS_PER_SESSION_MINUTE + 2)]  # fmt: skip
+            return flood, await asyncio.to_thread(upload, calm.session_id)
+
+    flood, calm = _in_own_loop(two_sessions())
+    assert [status for status, _ in flood] == [204] * UPLOADS_PER_SESSION_MINUTE + [429, 429]
+    assert b"Too many uploads from this browser tab" in flood[-1][1]
+    assert calm[0] == 204  # the same address, another session: its upload is taken in
+
+
+def _in_own_loop(work):
+    """Run a coroutine on a fresh event loop in a thread of its own (Playwright's sync API may
+    already run one in this thread)."""
+    with ThreadPoolExecutor(1) as runner:
+        return runner.submit(asyncio.run, work).result()
 
 
 def test_a_process_that_dies_loses_nobodys_work(hosted, chromium, tmp_path):
