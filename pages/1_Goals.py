@@ -5,7 +5,7 @@ from alignment.levers import with_value
 from alignment.tables import GOAL_LABELS
 from workshop_ui import charts, controls, explain, layout, model, state
 from workshop_ui.charts import STATUS_BADGES, STATUS_ICONS
-from workshop_ui.formatting import format_value, money
+from workshop_ui.formatting import currency_symbol, format_value, money
 
 st.set_page_config(layout="wide", page_title="Goals · Alignment workshop")
 state.ensure_state()
@@ -19,6 +19,7 @@ st.caption(
 )
 
 scenario, status_quo = state.working(), state.status_quo()
+symbol = currency_symbol(scenario.metadata.currency)
 card = model.goal_scorecard(scenario, status_quo)
 for column, (name, label) in zip(st.columns(3, gap="medium"), GOAL_LABELS.items(), strict=True):
     with column, st.container(border=True):
@@ -26,8 +27,8 @@ for column, (name, label) in zip(st.columns(3, gap="medium"), GOAL_LABELS.items(
         if name == "contribution":
             controls.number(
                 "goal_contribution_target", "goals.contribution.target",
-                "Target ($ million per period)", min_value=0.1, max_value=10_000.0, step=0.1,
-                format="%.1f", scale=1e-6, help=explain.FIGURES["contribution"],
+                f"Target ({symbol} million per period)", min_value=0.1, max_value=10_000.0,
+                step=0.1, format="%.1f", scale=1e-6, help=explain.FIGURES["contribution"],
                 why="a target must be positive and within what one company can earn",
             )  # fmt: skip
         else:
@@ -84,7 +85,7 @@ for column, product in zip(st.columns(max(len(strategic), 2)), strategic, strict
         controls.number(
             f"strategic_value_{product.id}", f"goals.strategic_value.{product.id}",
             f"Value of one more {layout.label(product.name)} unit beyond its margin "
-            "($ per unit)",
+            f"({symbol} per unit)",
             min_value=0.0, max_value=20 * product.reference_price,
             step=model.price_step(product.reference_price), help=explain.FIGURES["strategic_value"],
             why="no negative value; the top is twenty times today's price",

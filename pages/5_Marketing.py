@@ -3,7 +3,7 @@ import streamlit as st
 
 from workshop_ui import charts, controls, layout, state
 from workshop_ui.charts import PUSH_CONTENT, STATUS_QUO, WORKING
-from workshop_ui.formatting import money
+from workshop_ui.formatting import currency_symbol, money
 from workshop_ui.layout import Headline
 
 st.set_page_config(layout="wide", page_title="Marketing · Alignment workshop")
@@ -29,7 +29,8 @@ layout.headline_metrics(
 )
 budget, results = st.columns([2, 3], gap="large")
 with budget, st.container(border=True):
-    st.subheader("Budget ($k per period)")
+    symbol = currency_symbol(scenario.metadata.currency)
+    st.subheader(layout.literal(f"Budget ({symbol} thousand per period)"))
     for product in scenario.products:
         controls.number(
             f"lead_gen_{product.id}", f"marketing.lead_generation.{product.id}",
@@ -37,14 +38,14 @@ with budget, st.container(border=True):
             max_value=100_000.0, scale=1e-3, help=f"Diminishing returns: the first "
             f"{money(product.lead_gen_scale)} buys as much reach as the next "
             f"{money(2 * product.lead_gen_scale)}.",
-            why="spend cannot be negative; the top is $100 million per period",
+            why=f"spend cannot be negative; the top is {money(100e6)} per period",
         )  # fmt: skip
     controls.number(
         "push_content", "marketing.push_content", "Push content", min_value=0.0,
         max_value=100_000.0, step=25.0, scale=1e-3,
         help=f"Reaches 63% of deals at {money(scenario.marketing.push_content_scale)}; makes "
         f"selling hours up to {scenario.marketing.push_content_productivity:.0%} more productive.",
-        why="spend cannot be negative; the top is $100 million per period",
+        why=f"spend cannot be negative; the top is {money(100e6)} per period",
     )  # fmt: skip
 with results:
     spend = []
@@ -66,7 +67,8 @@ with results:
         "Deals are counted in units per period. Deals sourced: units that exist only because "
         "of lead generation. Deals influenced: the units push content adds, not every unit it "
         "touches. ROI: the contribution marketing adds (net of the commission paid on the extra "
-        "units), less its cost, per $ spent; for lead generation, content and both together."
+        "units), less its cost, per unit of money spent; for lead generation, content and both "
+        "together."
     )
     layout.headline_metrics(
         (

@@ -114,6 +114,29 @@ def test_a_euro_scenario_labels_prices_and_amounts_in_euros(workshop_store):
     assert not [label for label in labels if "$" in label]
 
 
+def test_a_euro_scenario_labels_goals_marketing_and_the_compromise_in_euros(workshop_store):
+    in_euros = with_value(library.default_scenario(), "metadata.currency", "EUR")
+    LocalFolderStore(workshop_store).save_draft("euro-session-draft-0002", in_euros, in_euros)
+    query = {"session": "euro-session-draft-0002"}
+
+    goals = open_page("pages/1_Goals.py", query)
+    marketing = open_page("pages/5_Marketing.py", query)
+    compromise = open_page("pages/7_Compromise.py", query)
+
+    goal_labels = [w.label for w in (*goals.number_input, *goals.slider)]
+    assert "Target (€ million per period)" in goal_labels
+    assert any(label.endswith("beyond its margin (€ per unit)") for label in goal_labels)
+    assert "Budget (€ thousand per period)" in [h.value for h in marketing.subheader]
+    assert "Min contribution (€)" in [w.label for w in compromise.number_input]
+    assert (
+        "Earnings less the cost of effort (€ per rep)"
+        in compromise.radio(key="rep_utility").options
+    )
+    texts = [w.label for w in (*goals.number_input, *marketing.number_input,
+                               *compromise.number_input)]  # fmt: skip
+    assert not [label for label in texts if "$" in label]
+
+
 def test_a_stale_echo_of_the_input_beside_a_moved_slider_does_not_undo_the_move():
     """The browser's next message after a slider move can still carry the input's old value:
     with the slider moved again in the same message, the input's old value is not a change."""

@@ -30,7 +30,7 @@ from workshop_ui.compromise_search import (
     negotiable_levers,
     run_search,
 )
-from workshop_ui.formatting import money
+from workshop_ui.formatting import currency_symbol, money
 
 __all__ = [
     "REP_UTILITY_CHOICES",
@@ -49,9 +49,9 @@ RULE_CHOICES: dict[str, str] = {
 }
 # The reps' measures the room may pick, as the page offers them.
 REP_UTILITY_CHOICES: dict[str, str] = {
-    "rep_utility": "Earnings less the cost of effort ($ per rep)",
+    "rep_utility": "Earnings less the cost of effort ({symbol} per rep)",
     "motivation": "Motivation (0–100)",
-    "expected_earnings": "Expected earnings ($ per rep)",
+    "expected_earnings": "Expected earnings ({symbol} per rep)",
 }
 # Session keys: the search on show, and a scenario adopted from it (see compromise_deal).
 _REQUEST = "compromise_request"
@@ -127,7 +127,8 @@ def constraint_controls(working: Scenario) -> Constraints:
     contribution, motivation = st.columns(2)
     with contribution:
         con = _limit_input(
-            "Min contribution ($)", "constraint_contribution", -1e12, 1e12, 100_000.0,
+            f"Min contribution ({currency_symbol()})", "constraint_contribution", -1e12, 1e12,
+            100_000.0,
             "the model's money range",
             f"Leadership's target is {format_value(goals.contribution.target, 'money')}.",
         )  # fmt: skip
@@ -163,14 +164,18 @@ def utility_controls(working: Scenario) -> RepUtility:
     leadership, reps = st.columns(2, gap="large")
     with leadership:
         st.markdown(
-            "**Leadership's value** ($ per period): contribution plus what leadership says each "
-            "strategic unit is worth beyond its margin."
+            "**Leadership's value** ("
+            + layout.literal(f"{currency_symbol(working.metadata.currency)} per period")
+            + "): contribution plus what leadership says each strategic unit is worth beyond "
+            "its margin."
         )
         for sentence in engine.exchange_rate_sentences(working, money):
             st.markdown(layout.literal(sentence))
     with reps:
+        symbol = currency_symbol(working.metadata.currency)
         chosen = st.radio(
-            "Reps' utility", list(REP_UTILITY_CHOICES), format_func=REP_UTILITY_CHOICES.get,
+            "Reps' utility", list(REP_UTILITY_CHOICES),
+            format_func=lambda key: REP_UTILITY_CHOICES[key].format(symbol=symbol),
             key="rep_utility", horizontal=True,
             help="Earnings less the cost of effort: expected earnings per rep net of what the "
             "hours they put in cost them (the default). Motivation: 100 × expectancy × "
