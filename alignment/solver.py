@@ -288,22 +288,14 @@ class HoursSolver:
         def flat(values: np.ndarray) -> np.ndarray:
             return np.ascontiguousarray(values, dtype=float).reshape(-1)
 
-        team = np.zeros(solver_kernel.TEAM_FIELDS)
-        team[solver_kernel.REPS] = self.reps
-        team[solver_kernel.QUOTA_PER_REP] = self.quota_per_rep
-        team[solver_kernel.ACCELERATOR] = self.accelerator
-        team[solver_kernel.CAP] = 0.0 if self.cap is None else self.cap
-        team[solver_kernel.HAS_CAP] = self.cap is not None
-        team[solver_kernel.SPREAD] = self.spread
-        team[solver_kernel.BASE_SALARY] = self.base_salary
-        team[solver_kernel.ON_TARGET] = self.on_target
-        team[solver_kernel.ATTAINMENT_TARGET] = self.attainment_target
-        team[solver_kernel.REFERENCE_HOURS] = self.reference_team_hours
-        team[solver_kernel.FEWEST_HOURS] = self.fewest_hours
-        team[solver_kernel.MOST_HOURS] = self.most_hours
-        team[solver_kernel.TARGET] = self.target
-        team[solver_kernel.STRATEGIC_MARKET] = self.strategic_market
-        team[solver_kernel.POWER_STEPS] = POWER_STEPS
+        team = solver_kernel.pack_team(
+            reps=self.reps, quota_per_rep=self.quota_per_rep, accelerator=self.accelerator,
+            cap=self.cap, spread=self.spread, base_salary=self.base_salary,
+            on_target=self.on_target, attainment_target=self.attainment_target,
+            reference_hours=self.reference_team_hours, fewest_hours=self.fewest_hours,
+            most_hours=self.most_hours, target=self.target,
+            strategic_market=self.strategic_market, power_steps=POWER_STEPS,
+        )  # fmt: skip
         per_product = [rows(column) for column in (
             c.fixed, c.gamma, c.unassisted, c.weight_scale, c.pay_per_unit, c.quota_per_unit,
             c.basis_per_unit,

@@ -54,6 +54,23 @@ TARGET, STRATEGIC_MARKET, POWER_STEPS = 12, 13, 14
 TEAM_FIELDS = 15
 
 
+def pack_team(*, reps: float, quota_per_rep: float, accelerator: float, cap: float | None,
+              spread: float, base_salary: float, on_target: float, attainment_target: float,
+              reference_hours: float, fewest_hours: float, most_hours: float, target: float,
+              strategic_market: float, power_steps: int) -> np.ndarray:  # fmt: skip
+    """The team's and plan's scalars as :func:`solve_plans` reads them (``team``)."""
+    team = np.zeros(TEAM_FIELDS)
+    team[[REPS, QUOTA_PER_REP, ACCELERATOR, SPREAD, BASE_SALARY, ON_TARGET]] = (
+        reps, quota_per_rep, accelerator, spread, base_salary, on_target,
+    )  # fmt: skip
+    team[[ATTAINMENT_TARGET, REFERENCE_HOURS, FEWEST_HOURS, MOST_HOURS]] = (
+        attainment_target, reference_hours, fewest_hours, most_hours,
+    )  # fmt: skip
+    team[[TARGET, STRATEGIC_MARKET, POWER_STEPS]] = (target, strategic_market, power_steps)
+    team[CAP], team[HAS_CAP] = (0.0, 0.0) if cap is None else (cap, 1.0)
+    return team
+
+
 @njit(**JIT)
 def _mix_step(hours, share, assisted, pay, budget, gamma, weight_scale, floor, segment, totals,
               weights, step, iteration, power_steps):  # fmt: skip
