@@ -67,5 +67,10 @@ def test_a_quota_of_nothing_is_refused():
         upload_quota.bound(MemoryUploadedFileManager("/x"), max_files=0, limit_bytes=1)
 
 
-def test_without_a_streamlit_server_nothing_is_installed():
+def test_without_a_streamlit_server_nothing_is_installed(monkeypatch):
+    # Another test in this process may have run a server and installed the quota already.
+    from streamlit import runtime
+
+    monkeypatch.setattr(upload_quota, "_INSTALLED", None)
+    monkeypatch.setattr(runtime, "exists", lambda: False)
     assert upload_quota.install() is False

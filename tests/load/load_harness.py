@@ -29,7 +29,7 @@ from collections.abc import Coroutine
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import parse_qs
 
 from streamlit.proto.Common_pb2 import DoubleArray
@@ -37,6 +37,7 @@ from streamlit.proto.WidgetStates_pb2 import WidgetState
 from streamlit_ws_client import StreamlitSession, find_widget
 
 PROJECT = Path(__file__).resolve().parents[2]
+T = TypeVar("T")
 PRICE_KEY = "price_nova"
 WEIGHT_KEY = "deal_weight"
 PRICING_PAGE = "Pricing"
@@ -394,7 +395,7 @@ def run_load(
             # One session first, so imports and caches warmed by any first visitor are not
             # counted as growth caused by the crowd.
             warm_up = LoadReport(1, 1)
-            _run_in_own_loop(
+            run_in_own_loop(
                 one_session(stack, Participant(sessions, PRICING_PAGE, None), 1, expected, warm_up)
             )
             report.failures.extend(f"warm-up: {failure}" for failure in warm_up.failures)
@@ -408,7 +409,7 @@ def run_load(
                     for who in people
                 ))  # fmt: skip
 
-            _run_in_own_loop(everyone())
+            run_in_own_loop(everyone())
             report.wall_seconds = time.perf_counter() - started
             report.memory_after_mb = stack.memory_mb()
             _lost_writes(report, nova)
@@ -425,11 +426,11 @@ def _restore_env(previous: str | None) -> None:
         os.environ["ALIGNMENT_DATA_DIR"] = previous
 
 
-def _run_in_own_loop(work: Coroutine[Any, Any, None]) -> None:
-    """Run ``work`` on a fresh event loop in its own thread.
+def run_in_own_loop(work: Coroutine[Any, Any, T]) -> T:
+    """Run ``work`` on a fresh event loop in its own thread, and return what it returns.
 
     The caller may already be inside an event loop (pytest with Playwright's sync API has one
     running), where ``asyncio.run`` refuses to start.
     """
     with ThreadPoolExecutor(max_workers=1) as runner:
-        runner.submit(asyncio.run, work).result()
+        return runner.submit(asyncio.run, work).result()

@@ -13,7 +13,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from load_harness import free_port, start_server
+from load_harness import free_port, run_in_own_loop, start_server
 from streamlit_ws_client import StreamlitSession, find_widget, upload_file, uploader_state
 
 from alignment import dump_scenario
@@ -64,7 +64,7 @@ def test_a_flood_of_uploads_leaves_the_session_only_its_newest_files(app):
             newest = await session.run(uploader_state(uploader, last[0], "b.yaml", len(last[1])))
             return statuses, oldest.texts, newest.texts
 
-    statuses, after_oldest, after_newest = asyncio.run(flood())
+    statuses, after_oldest, after_newest = run_in_own_loop(flood())
     assert statuses == [204] * sent  # every upload was taken in
     shown = " ".join(after_oldest)
     assert "Flood file" not in shown  # the oldest file was dropped: nothing to load
@@ -85,6 +85,6 @@ def test_a_session_whose_browser_has_gone_is_kept_for_the_grace_period_then_clos
         await asyncio.sleep(CLOSED_AFTER_SECONDS)
         return at_once, await resumed(first)
 
-    at_once, much_later = asyncio.run(leave_and_return())
+    at_once, much_later = run_in_own_loop(leave_and_return())
     assert at_once
     assert not much_later  # closed: the browser starts a new session

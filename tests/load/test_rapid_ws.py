@@ -15,7 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from load_harness import _run_in_own_loop, free_port, start_server
+from load_harness import free_port, run_in_own_loop, start_server
 from streamlit.proto.Common_pb2 import DoubleArray
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 from streamlit_ws_client import StreamlitSession, Widget, find_widget
@@ -57,7 +57,7 @@ def test_double_moves_0_to_50_ms_apart_never_crash_or_desynchronise(tmp_path: Pa
     port = free_port()
     server = start_server(tmp_path, port)
     try:
-        _run_in_own_loop(hurried_person())
+        run_in_own_loop(hurried_person())
     finally:
         server.terminate()
         server.wait(timeout=20)
