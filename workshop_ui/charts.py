@@ -454,15 +454,13 @@ def scorecard_chart(card: pd.DataFrame, *, currency: str) -> alt.TopLevelMixin:
             alt.Tooltip("status:N", title="Status"),
         ],
     )
-    target = (
-        alt.Chart(pd.DataFrame({"attainment": [1.0]}))
-        .mark_rule(color="#222222", strokeWidth=2)
-        .encode(x=alt.X("attainment:Q"))
+    # The target as a mark across each bar only, so it never strikes through the words below.
+    target = base.mark_tick(color="#222222", thickness=2, size=32).encode(x=alt.datum(1.0))
+    # Under its bar, from the axis: beside the bar's end the words ran off a phone's screen.
+    text = base.mark_text(align="left", baseline="top", dy=17, fontSize=14, color="#222222").encode(
+        x=alt.value(0), text=alt.Text("value_text:N")
     )
-    text = base.mark_text(align="left", dx=6, fontSize=14, color="#222222").encode(
-        x=alt.X("attainment:Q"), text=alt.Text("value_text:N")
-    )
-    return _layered(bars, target, text, height=60 * len(data) + 130, currency=currency)
+    return _layered(bars, target, text, height=72 * len(data) + 130, currency=currency)
 
 
 def factor_chart(data: pd.DataFrame) -> alt.TopLevelMixin:
