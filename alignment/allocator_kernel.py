@@ -11,14 +11,12 @@ from numba import njit
 from alignment.kernel_cache import INLINE, JIT
 from alignment.kernel_parts import (
     allocator_shares,
+    allocator_step,
     extrapolate,
     fading,
-    gain_weights,
     largest_move,
-    plain_step,
-    power_step,
 )
-from alignment.tolerances import EXTRAPOLATE_AFTER, PLAIN_DAMPING
+from alignment.tolerances import EXTRAPOLATE_AFTER
 
 
 @njit(**INLINE)
@@ -60,20 +58,10 @@ def allocate_plans(value, fixed, gamma, unassisted, weight_scale, productivity, 
             if current > best_value:
                 best_value = current
                 best_hours[:] = hours
-            total_weight = gain_weights(
-                k_value, share, assisted, k_weight_scale, segment, totals, weights
-            )
-            if iteration <= power_steps:
-                theta = damping
-                if total_weight > 0:
-                    power_step(k_gamma, k_budget, floor, hours, share, assisted, weights,
-                               total_weight, step)  # fmt: skip
-            else:
-                theta = PLAIN_DAMPING
-                if total_weight > 0:
-                    plain_step(k_budget, hours, weights, total_weight, step)
-            if not total_weight > 0:
-                step[:] = 0.0  # no product gains from an hour: stay put
+            theta = allocator_step(
+                k_value, share, assisted, k_weight_scale, k_gamma, k_budget, floor, hours,
+                segment, totals, weights, step, iteration, power_steps, damping,
+            )  # fmt: skip
             size_now = largest_move(step)
             settled = size_now < tolerance * k_budget / theta
             steady = False

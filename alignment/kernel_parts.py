@@ -15,7 +15,12 @@ import numpy as np
 from numba import njit
 
 from alignment.kernel_cache import INLINE
-from alignment.tolerances import MAX_STEADY_RATIO, MAX_STEP_EXPONENT, STEADY_RATIO_CHANGE
+from alignment.tolerances import (
+    MAX_STEADY_RATIO,
+    MAX_STEP_EXPONENT,
+    PLAIN_DAMPING,
+    STEADY_RATIO_CHANGE,
+)
 
 SQRT_HALF = math.sqrt(0.5)
 EXP_LIMIT = 700.0  # exp() overflows above ~709: utilities above 700 are a share of 1 anyway
@@ -103,6 +108,26 @@ def plain_step(budget, hours, weights, total_weight, step):
     """The plain damped fixed-point step ``H w⁺ / Σ w⁺ − e``."""
     for i in range(hours.shape[0]):
         step[i] = (weights[i] / total_weight) * budget - hours[i]
+
+
+@njit(**INLINE)
+def allocator_step(value, share, assisted, weight_scale, gamma, budget, floor, hours, segment,
+                   totals, weights, step, iteration, power_steps, damping):  # fmt: skip
+    """One step of the allocation at ``value`` per unit into ``step``, and its damping θ:
+    power steps (θ = ``damping``) for the first ``power_steps``, plain damped ones after; no
+    move where no product gains from an hour."""
+    total_weight = gain_weights(value, share, assisted, weight_scale, segment, totals, weights)
+    if iteration <= power_steps:
+        theta = damping
+        if total_weight > 0:
+            power_step(gamma, budget, floor, hours, share, assisted, weights, total_weight, step)
+    else:
+        theta = PLAIN_DAMPING
+        if total_weight > 0:
+            plain_step(budget, hours, weights, total_weight, step)
+    if not total_weight > 0:
+        step[:] = 0.0
+    return theta
 
 
 @njit(**INLINE)

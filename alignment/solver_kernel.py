@@ -17,13 +17,11 @@ from numba import njit
 from alignment.kernel_cache import JIT
 from alignment.kernel_parts import (
     EXP_LIMIT,
+    allocator_step,
     extrapolate,
     fading,
-    gain_weights,
     largest_move,
     motivation_score,
-    plain_step,
-    power_step,
     segment_totals,
     solver_shares,
     team_payout,
@@ -40,7 +38,6 @@ from alignment.tolerances import (
     MIN_HOURS_DAMPING,
     NEWTON_STEPS,
     PAY_TOLERANCE,
-    PLAIN_DAMPING,
     ROOT_TOLERANCE,
     SETTLE_STEPS,
     STEADY_HOURS_RATIO,
@@ -69,24 +66,6 @@ def pack_team(*, reps: float, quota_per_rep: float, accelerator: float, cap: flo
     team[[TARGET, STRATEGIC_MARKET, POWER_STEPS]] = (target, strategic_market, power_steps)
     team[CAP], team[HAS_CAP] = (0.0, 0.0) if cap is None else (cap, 1.0)
     return team
-
-
-@njit(**JIT)
-def _mix_step(hours, share, assisted, pay, budget, gamma, weight_scale, floor, segment, totals,
-              weights, step, iteration, power_steps):  # fmt: skip
-    """One allocator step at pay ``pay`` into ``step``; its damping θ."""
-    total_weight = gain_weights(pay, share, assisted, weight_scale, segment, totals, weights)
-    if iteration <= power_steps:
-        theta = 1.0
-        if total_weight > 0:
-            power_step(gamma, budget, floor, hours, share, assisted, weights, total_weight, step)
-    else:
-        theta = PLAIN_DAMPING
-        if total_weight > 0:
-            plain_step(budget, hours, weights, total_weight, step)
-    if not total_weight > 0:
-        step[:] = 0.0  # no product gains from an hour: stay put
-    return theta
 
 
 @njit(**JIT)
@@ -236,9 +215,9 @@ def _settle_mix(hours, pay, budget, productivity, floor, unassisted, gamma, fixe
     for step_number in range(SETTLE_STEPS):
         solver_shares(hours, productivity, floor, unassisted, gamma, fixed, segment, totals,
                       share, assisted)  # fmt: skip
-        theta = _mix_step(
-            hours, share, assisted, pay, budget, gamma, weight_scale, floor, segment, totals,
-            weights, step, iteration + step_number, power_steps,
+        theta = allocator_step(
+            pay, share, assisted, weight_scale, gamma, budget, floor, hours, segment, totals,
+            weights, step, iteration + step_number, power_steps, 1.0,
         )  # fmt: skip
         size = largest_move(step)
         moving = size >= HOURS_TOLERANCE * budget / theta
@@ -391,9 +370,9 @@ def solve_plans(fixed, gamma, unassisted, weight_scale, pay_per_unit, quota_per_
                 hours[i] *= next_team_hours / team_hours
             team_hours = next_team_hours
 
-            theta = _mix_step(
-                hours, share, assisted, pay, team_hours, k_gamma, k_weight_scale, floor,
-                segment, totals, weights, step, iteration, power_steps,
+            theta = allocator_step(
+                pay, share, assisted, k_weight_scale, k_gamma, team_hours, floor, hours,
+                segment, totals, weights, step, iteration, power_steps, 1.0,
             )  # fmt: skip
             last_step = largest_move(step)
             mix_settled = last_step < LOOSE_HOURS_TOLERANCE * team_hours / theta
