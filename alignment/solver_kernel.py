@@ -128,12 +128,27 @@ def _direction(hours, strategic, direction):
 
 
 @njit(**JIT)
+def _gap_along(hours, direction, t, habit, todays_mix, productivity, floor, unassisted, gamma,
+               fixed, size, strategic, strategic_market, target, segment, totals,
+               scratch):  # fmt: skip
+    """New-product share less the target with ``t`` of the hours moved along ``direction``,
+    and its slope in ``t``; ``scratch`` rows 1–3 are working space."""
+    moved_hours, share, moves = scratch[1], scratch[2], scratch[3]
+    for i in range(hours.shape[0]):
+        moved_hours[i] = hours[i] + direction[i] * t
+    value, slope = _new_product_share(
+        moved_hours, direction, True, habit, todays_mix, productivity, floor, unassisted,
+        gamma, fixed, size, strategic, strategic_market, segment, totals, share, moves,
+    )  # fmt: skip
+    return value - target, slope
+
+
+@njit(**JIT)
 def _conflict(hours, start, habit, todays_mix, productivity, floor, unassisted, gamma, fixed,
               size, strategic, strategic_market, target, segment, totals, scratch):  # fmt: skip
     """:func:`alignment.goals.role_conflict` by safeguarded Newton steps from ``start``;
     ``scratch`` is four rows of working space ``(4, products)``."""
-    products = hours.shape[0]
-    direction, moved_hours, share, moves = scratch[0], scratch[1], scratch[2], scratch[3]
+    direction = scratch[0]
     per_hour = _direction(hours, strategic, direction)
     t = start / (per_hour if per_hour > 0 else 1.0)
     t = min(max(t, 0.0), 1.0)
@@ -142,13 +157,10 @@ def _conflict(hours, start, habit, todays_mix, productivity, floor, unassisted, 
     finished = False
     for _ in range(NEWTON_STEPS):
         here = t
-        for i in range(products):
-            moved_hours[i] = hours[i] + direction[i] * here
-        value, slope = _new_product_share(
-            moved_hours, direction, True, habit, todays_mix, productivity, floor, unassisted,
-            gamma, fixed, size, strategic, strategic_market, segment, totals, share, moves,
+        value, slope = _gap_along(
+            hours, direction, here, habit, todays_mix, productivity, floor, unassisted, gamma,
+            fixed, size, strategic, strategic_market, target, segment, totals, scratch,
         )  # fmt: skip
-        value -= target
         below = value < 0
         if below:
             low, low_known = here, True
@@ -186,17 +198,13 @@ def _track_conflict(hours, conflict, habit, todays_mix, productivity, floor, una
                     fixed, size, strategic, strategic_market, target, segment, totals,
                     scratch):  # fmt: skip
     """One Newton step of the role conflict from ``conflict`` for a mix that has moved."""
-    products = hours.shape[0]
-    direction, moved_hours, share, moves = scratch[0], scratch[1], scratch[2], scratch[3]
+    direction = scratch[0]
     per_hour = _direction(hours, strategic, direction)
     fraction = min(conflict / (per_hour if per_hour > 0 else 1.0), 1.0)
-    for i in range(products):
-        moved_hours[i] = hours[i] + direction[i] * fraction
-    value, slope = _new_product_share(
-        moved_hours, direction, True, habit, todays_mix, productivity, floor, unassisted,
-        gamma, fixed, size, strategic, strategic_market, segment, totals, share, moves,
+    gap, slope = _gap_along(
+        hours, direction, fraction, habit, todays_mix, productivity, floor, unassisted, gamma,
+        fixed, size, strategic, strategic_market, target, segment, totals, scratch,
     )  # fmt: skip
-    gap = value - target
     step = fraction - gap / slope
     if not np.isfinite(step):
         step = fraction
