@@ -1,7 +1,8 @@
 import streamlit as st
 
 from workshop_ui import compromise_view as view
-from workshop_ui import layout, proposal_actions, room_live, rooms, state, uncertainty_view
+from workshop_ui import layout, proposal_actions, room_live, rooms, state
+from workshop_ui.compromise_outcome import outcome_sections
 from workshop_ui.unreadable import unreadable_warning
 
 st.set_page_config(layout="wide", page_title="Compromise · Alignment workshop")
@@ -62,21 +63,9 @@ with limits_column:
     constraints = view.constraint_controls(working)
 with rule_column:
     st.subheader("Bargaining")
-    rule, weight = view.bargaining_controls()
+    rule = view.rule_control()
 request = view.search_controls(working, status_quo, locks)
-if view.search_result(request) is not None:
-    result = view.bargained(request, constraints, weight, rep_utility)
-    deal = view.suggested_deal(result, rule, weight)
-    found = view.markers(result, deal, request, working, usable)
-    view.frontier_section(result, found, deal, request, status_quo)
-
-    st.header("3. The suggested deal", divider="gray")
-    view.deal_section(result, deal, request, status_quo, chosen)
-
-st.header("4. How sure are we?", divider="gray")
-uncertainty_view.compromise_section(
-    working, status_quo, rep_utility, chosen, request, constraints, rule, weight
-)
+outcome_sections(request, constraints, rule, rep_utility, chosen, usable, state.revision())
 
 st.header("5. Workshop report", divider="gray")
 record = view.room_record(here, usable, chosen)

@@ -8,6 +8,7 @@ from types import SimpleNamespace
 import altair as alt
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
 from altair.utils.schemapi import SchemaValidationError
 
@@ -66,6 +67,11 @@ def layer(spec, mark: str, number: int = 0) -> dict:
 
 def _mark(lay: dict) -> str:
     return lay["mark"] if isinstance(lay["mark"], str) else lay["mark"]["type"]
+
+
+def arrow_rows(data: bytes) -> pd.DataFrame:
+    """A dataset as Streamlit sends it (Arrow IPC bytes), read back."""
+    return pa.ipc.open_stream(data).read_all().to_pandas()
 
 
 def data_of(spec, lay) -> list[dict]:
@@ -251,6 +257,7 @@ def test_the_cached_frontier_takes_the_currency_of_the_searchs_working_scenario(
     in_euros = with_values(launch, {"metadata.currency": "EUR"})
     request = view.SearchRequest.of(in_euros, in_euros, [], 3)
     monkeypatch.setattr(compromise_charts, "bargained", lambda *args: result)
+    monkeypatch.setattr(compromise_charts, "run_search", lambda request: result)
 
     chart = compromise_charts.cached_chart(request, Constraints(), 0.5, "rep_utility", ())
 
@@ -262,15 +269,44 @@ def test_the_cached_frontier_spec_keeps_every_candidate_and_the_click_selection(
 ):
     request = view.SearchRequest.of(launch, launch, [], 3)
     monkeypatch.setattr(compromise_charts, "bargained", lambda *args: result)
+    monkeypatch.setattr(compromise_charts, "run_search", lambda request: result)
 
     spec = compromise_charts.cached_spec(request, Constraints(), 0.5, "rep_utility", (), False)
     big = compromise_charts.cached_spec(request, Constraints(), 0.5, "rep_utility", (), True)
 
-    frames = [data for data in spec["datasets"].values() if hasattr(data, "columns")]
+    frames = [arrow_rows(data) for data in spec["datasets"].values()]
     assert max(len(frame) for frame in frames) == len(result.plans)
     assert compromise_charts.PICK in {param["name"] for param in spec.get("params", [])}
     assert big["usermeta"]["embedOptions"]["renderer"] == "hybrid"
     assert "usermeta" not in spec or "renderer" not in spec["usermeta"].get("embedOptions", {})
+
+
+def test_a_weight_move_keeps_the_spec_and_the_cloud_so_the_browser_only_swaps_the_deal(
+    launch, result, monkeypatch
+):
+    request = view.SearchRequest.of(launch, launch, [], 5)
+    monkeypatch.setattr(compromise_charts, "run_search", lambda request: result)
+    monkeypatch.setattr(
+        compromise_charts, "bargained",
+        lambda request, constraints, weight, measure: bargain(result, bargaining_weight=weight),
+    )  # fmt: skip
+    compromise_charts.cached_spec.clear()
+    compromise_charts.cached_chart.clear()
+    specs = {}
+    for weight in (0.5, 0.8):
+        moved = bargain(result, bargaining_weight=weight)
+        deal = view.marker_for_candidate(moved, moved.weighted_nash.index, view.DEAL, "Deal")
+        specs[weight] = compromise_charts.cached_spec(
+            request, Constraints(), weight, "rep_utility", (deal,), False
+        )
+    assert len(moved.plans) > len(result.plans)  # the bargain at 0.8 optimised new plans
+    before, after = ({**s, "datasets": None} for s in specs.values())
+    assert before == after  # same spec: the browser updates data instead of drawing anew
+    cloud_layer = layer(specs[0.8], "circle", 0)
+    cloud = cloud_layer.get("data", specs[0.8]["data"])["name"]
+    assert specs[0.5]["datasets"][cloud] == specs[0.8]["datasets"][cloud]  # byte for byte
+    assert len(arrow_rows(specs[0.8]["datasets"][cloud])) == len(result.plans)
+    assert specs[0.5]["datasets"] != specs[0.8]["datasets"]  # the deal moved
 
 
 def test_hard_goals_read_as_limits_with_their_units():

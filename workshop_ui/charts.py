@@ -16,13 +16,16 @@ its axes read "€4.8M" and its tooltips "€4,790,000", and percentages "47.2 %
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from contextvars import ContextVar
 
 import altair as alt
+import numpy as np
 import pandas as pd
 import streamlit as st
 from altair.vegalite.data import default_data_transformer
+from streamlit.dataframe_util import convert_anything_to_arrow_bytes
 
 from workshop_ui.formatting import (
     D3_MONEY,
@@ -110,6 +113,34 @@ def spec_of(chart: alt.TopLevelMixin) -> dict:
         spec["datasets"] = {**spec.get("datasets", {}), **frames}
     spec.get("config", {}).get("view", {}).pop("continuousWidth", None)
     return spec
+
+
+def padded_domain(values: Sequence[float] | np.ndarray, pad: float = 0.08) -> list[float]:
+    """An axis range around ``values`` with ``pad`` of their range either side, out to a power
+    of ten (a tenth of the range or less): a small shift of the values keeps the range, so a
+    spec kept from an earlier run stays the same and the browser swaps the chart's rows
+    instead of drawing it anew."""
+    span = np.asarray(values, dtype=float)
+    margin = max(float(np.ptp(span)) * pad, abs(float(span.mean())) * 1e-3, 1e-9)
+    low, high = float(span.min()) - margin, float(span.max()) + margin
+    step = 10.0 ** math.floor(math.log10((high - low) / 10))
+    return [math.floor(low / step) * step, math.ceil(high / step) * step]
+
+
+def arrow_datasets(spec: dict) -> dict:
+    """``spec`` with its frames as the Arrow bytes Streamlit would send: a spec kept across
+    reruns is then not converted again on each one (for thousands of points, the larger part
+    of drawing it)."""
+    datasets = spec.get("datasets")
+    if not datasets:
+        return spec
+    return {
+        **spec,
+        "datasets": {
+            name: convert_anything_to_arrow_bytes(data) if isinstance(data, pd.DataFrame) else data
+            for name, data in datasets.items()
+        },
+    }
 
 
 # The frames of the chart being turned into a spec on this thread (None: Altair's own way).

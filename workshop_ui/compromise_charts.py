@@ -36,11 +36,19 @@ from workshop_ui.charts import (
     SALES,
     STATUS_QUO,
     WORKING,
+    arrow_datasets,
     money_axis,
+    padded_domain,
     spec_of,
 )
 from workshop_ui.compromise_proposals import ROLE_LABELS, ROLES, proposal_label
-from workshop_ui.compromise_search import SearchRequest, bargained, lever_unit, valued
+from workshop_ui.compromise_search import (
+    SearchRequest,
+    bargained,
+    lever_unit,
+    run_search,
+    valued,
+)
 from workshop_ui.formatting import D3_MONEY, D3_PERCENT, chart_locale, money_axis_labels
 from workshop_ui.presenting import presented
 
@@ -312,37 +320,54 @@ def _kind_scales(kinds: Sequence[str]) -> tuple[alt.Scale, alt.Scale]:
     )
 
 
+def _range_of(frames: Sequence[pd.DataFrame], column: str) -> list[float]:
+    values = np.concatenate([frame[column].to_numpy(dtype=float) for frame in frames])
+    finite = values[np.isfinite(values)]
+    return padded_domain(finite if finite.size else np.zeros(1), pad=0.04)
+
+
 def frontier_chart(
     result: SearchResult,
     markers: Sequence[Marker],
     *,
     currency: str,
     height: int = 560,
+    cloud_rows: int | None = None,
 ) -> alt.LayerChart:
-    """Leadership's utility against the reps': every candidate faint, the Pareto frontier as a
-    line, and the named points (status quo, working, proposals, ideals, the deal) on top; money
-    in ``currency``.
+    """Leadership's utility against the reps': every sampled candidate faint, the Pareto
+    frontier as a line, and the named points (status quo, working, proposals, ideals, the
+    deal) on top; money in ``currency``.
+
+    ``cloud_rows`` (default: all) candidates make the cloud.
 
     Clicking any point selects it (parameter :data:`PICK`, by candidate ``index``); named
     points that are not candidates (index −1) show but select nothing.
     """
-    cloud_data = candidate_frame(result)
-    on_frontier = np.zeros(len(cloud_data), dtype=bool)
-    on_frontier[result.frontier] = True
+    every = candidate_frame(result)
+    # The cloud is the first ``cloud_rows`` candidates, the search's own: the plans a later
+    # bargain optimises (at another weight) show as the frontier and the deal. A weight move
+    # then leaves the large dataset byte for byte as it was, and the browser keeps it.
+    cloud_data = every.iloc[: len(every) if cloud_rows is None else cloud_rows]
+    frontier_data = every.iloc[np.sort(result.frontier)]
     points = marker_frame(result, markers)
     kinds = [k for k in POINT_COLOURS if k in {CANDIDATE, FRONTIER, *points["kind"]}]
     colour, shape = _kind_scales(kinds)
     pick = alt.selection_point(name=PICK, fields=["index"], on="click", empty=False)
+    # Axis ranges stated, not left to the browser: with ranges drawn from the data, a moved
+    # deal would make the browser re-measure and redraw every candidate, and it stays put.
+    shown = (cloud_data, frontier_data, points)
     x = alt.X(
-        "leadership:Q", title=X_TITLE, scale=alt.Scale(zero=False, nice=True),
+        "leadership:Q", title=X_TITLE,
+        scale=alt.Scale(domain=_range_of(shown, "leadership"), nice=False, zero=False),
         axis=alt.Axis(labelExpr=money_axis_labels(MILLION)),
     )  # fmt: skip
     y = alt.Y(
-        "reps:Q", title=Y_TITLES[result.rep_utility], scale=alt.Scale(zero=False, nice=True),
+        "reps:Q", title=Y_TITLES[result.rep_utility],
+        scale=alt.Scale(domain=_range_of(shown, "reps"), nice=False, zero=False),
         axis=money_axis() if REP_UTILITY_UNITS[result.rep_utility] == "money" else alt.Axis(),
     )  # fmt: skip
-    # The candidates are the chart's one large dataset, shared by the cloud, the frontier
-    # (a filter) and the ring around a picked plan, so it is serialised once per draw.
+    # The candidates are the chart's one large dataset, shared by the cloud and the ring
+    # around a picked plan, so it is serialised once per draw.
     cloud = (
         alt.Chart()
         .mark_circle(size=14, color=POINT_COLOURS[CANDIDATE])
@@ -354,8 +379,7 @@ def frontier_chart(
         .add_params(pick)
     )  # fmt: skip
     line = (
-        alt.Chart()
-        .transform_filter("datum.frontier")
+        alt.Chart(frontier_data)
         .mark_line(
             color=POINT_COLOURS[FRONTIER], strokeWidth=2.5,
             point=alt.OverlayMarkDef(size=40, color=POINT_COLOURS[FRONTIER], filled=True),
@@ -388,9 +412,7 @@ def frontier_chart(
         .encode(x=x, y=y)
     )
     chart = (
-        CheckedLayerChart(
-            layer=[cloud, line, named, ring], data=cloud_data.assign(frontier=on_frontier)
-        )
+        CheckedLayerChart(layer=[cloud, line, named, ring], data=cloud_data)
         .properties(height=height, config=alt.Config(locale=chart_locale(currency)))
         .configure_axis(labelFontSize=13, titleFontSize=14, grid=True, gridOpacity=0.4)
         .configure_legend(labelFontSize=13, labelLimit=260)
@@ -446,7 +468,7 @@ def cached_spec(
     so a rerun for an unrelated widget does not turn thousands of points into a spec again.
     Streamlit copies a spec before changing it, so one spec serves every session."""
     chart = cached_chart(request, constraints, weight, rep_utility, found)
-    return spec_of(presented(chart) if presents else chart)
+    return arrow_datasets(spec_of(presented(chart) if presents else chart))
 
 
 @st.cache_resource(max_entries=12, show_spinner=False)
@@ -465,5 +487,5 @@ def cached_chart(
     """
     return frontier_chart(
         bargained(request, constraints, weight, rep_utility), found,
-        currency=request.working.metadata.currency,
+        currency=request.working.metadata.currency, cloud_rows=len(run_search(request).plans),
     )  # fmt: skip

@@ -35,12 +35,13 @@ from workshop_ui.formatting import currency_symbol, money
 __all__ = [
     "REP_UTILITY_CHOICES",
     "RULE_CHOICES",
-    "bargaining_controls",
     "constraint_controls",
     "lock_controls",
+    "rule_control",
     "search_controls",
     "search_result",
     "utility_controls",
+    "weight_control",
 ]
 
 RULE_CHOICES: dict[str, str] = {
@@ -189,19 +190,26 @@ def utility_controls(working: Scenario) -> RepUtility:
     return chosen  # type: ignore[return-value]
 
 
-def bargaining_controls() -> tuple[str, float]:
+def rule_control() -> str:
+    """How the deal is picked from the frontier: Nash (weighted) or Kalai–Smorodinsky."""
     rule = st.radio(
         "Rule", list(RULE_CHOICES), format_func=RULE_CHOICES.get, key="deal_rule",
         help="Nash picks the plan with the largest product of both sides' gains over the "
         "status quo; Kalai–Smorodinsky gives each side the same share of the most it could gain.",
     )  # fmt: skip
+    return str(rule)
+
+
+def weight_control(rule: str) -> float:
+    """Leadership's bargaining weight in the Nash product (used by the Nash rule only)."""
     weight = st.slider(
         "Leadership's bargaining weight", min_value=0.1, max_value=0.9, value=0.5, step=0.05,
         key="deal_weight", disabled=rule != "nash",
         help="½ treats both sides alike; more gives leadership's gains more weight "
-        "(asymmetric Nash: (gain of leadership)^w × (gain of reps)^(1−w)).",
+        "(asymmetric Nash: (gain of leadership)^w × (gain of reps)^(1−w)). Used by the Nash "
+        "rule; Kalai–Smorodinsky has no weight.",
     )  # fmt: skip
-    return str(rule), float(weight)
+    return float(weight)
 
 
 def search_controls(

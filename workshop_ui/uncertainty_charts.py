@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import functools
+import math
 from collections.abc import Callable, Sequence
 
 import altair as alt
@@ -25,6 +26,7 @@ from workshop_ui.charts import (
     STATUS_QUO,
     chart_config,
     money_axis,
+    padded_domain,
     spec_of,
 )
 from workshop_ui.formatting import D3_MONEY, D3_PERCENT, D3_PERCENT_AXIS
@@ -105,7 +107,7 @@ def band_spec(
     bands, dots = _band_rows(found, field), _dot_rows(found, field)
     spec["datasets"] = {_BANDS: bands, _DOTS: dots}
     span = [row[key] for row in bands for key in ("low", "high", "central")]
-    domain = _padded([*span, *(row["value"] for row in dots)])
+    domain = padded_domain([*span, *(row["value"] for row in dots)])
     for layer in spec["layer"]:
         layer["encoding"]["x"]["scale"]["domain"] = domain
     return spec
@@ -114,13 +116,7 @@ def band_spec(
 def band_domain(bands: pd.DataFrame, dots: pd.DataFrame) -> list[float]:
     """The axis range of a band chart: every band, median and dot, with a little room."""
     span = np.concatenate([bands[["low", "high", "central"]].to_numpy().ravel(), dots["value"]])
-    return _padded(span)
-
-
-def _padded(values: Sequence[float] | np.ndarray) -> list[float]:
-    span = np.asarray(values, dtype=float)
-    pad = max(float(np.ptp(span)) * 0.08, abs(float(span.mean())) * 1e-3, 1e-9)
-    return [float(span.min()) - pad, float(span.max()) + pad]
+    return padded_domain(span)
 
 
 _BANDS, _DOTS = "bands", "dots"
@@ -206,6 +202,11 @@ def ranking_frame(ranking: Ranking, top: int = TOP_INPUTS) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["input", "party", "share", "mu_star", "rank"])
 
 
+def _share_axis_end(shares: pd.Series) -> float:
+    """Up to the next 5 %: a ranking that shifts a little keeps its axis (and its spec)."""
+    return max(1, math.ceil(round(float(shares.max() or 0) / 0.05, 9))) * 0.05
+
+
 def ranking_chart(ranking: Ranking, reps_unit: str = "money per rep") -> alt.Chart:
     """One horizontal bar per input and side: its share of all the inputs' influence on that
     side's gain (Morris μ*), the most decisive input on top."""
@@ -223,7 +224,7 @@ def ranking_chart(ranking: Ranking, reps_unit: str = "money per rep") -> alt.Cha
             yOffset=alt.YOffset("side:N", sort=[labels[p] for p in parties]),
             x=alt.X("share:Q", title="Share of what moves each side's gain",
                     axis=alt.Axis(format=D3_PERCENT_AXIS, tickCount=4),
-                    scale=alt.Scale(domain=[0, max(0.05, float(frame["share"].max() or 0))])),
+                    scale=alt.Scale(domain=[0, _share_axis_end(frame["share"])])),
             color=alt.Color(
                 "side:N", title=None,
                 scale=alt.Scale(domain=[labels[p] for p in parties],
