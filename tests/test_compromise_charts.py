@@ -8,13 +8,13 @@ from types import SimpleNamespace
 import altair as alt
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 import pytest
 from altair.utils.schemapi import SchemaValidationError
 
 from alignment import Plans, evaluate
 from alignment.compromise import Constraints, Lock, bargain, lever_matrix, search
 from alignment.levers import with_values
+from tests.chart_data import arrow_rows
 from workshop_ui import compromise_charts
 from workshop_ui import compromise_view as view
 from workshop_ui.charts import PARTY_COLOURS
@@ -67,11 +67,6 @@ def layer(spec, mark: str, number: int = 0) -> dict:
 
 def _mark(lay: dict) -> str:
     return lay["mark"] if isinstance(lay["mark"], str) else lay["mark"]["type"]
-
-
-def arrow_rows(data: bytes) -> pd.DataFrame:
-    """A dataset as Streamlit sends it (Arrow IPC bytes), read back."""
-    return pa.ipc.open_stream(data).read_all().to_pandas()
 
 
 def data_of(spec, lay) -> list[dict]:

@@ -11,6 +11,7 @@ from alignment import load_scenario
 from alignment.levers import with_value
 from alignment.sensitivity import sensitivity_ranking
 from alignment.uncertainty import FIGURES, plan_uncertainty
+from tests.chart_data import arrow_rows
 from workshop_ui import charts, uncertainty_charts, uncertainty_view
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -114,7 +115,7 @@ def test_a_band_spec_from_its_template_is_the_band_chart_with_the_same_data(foun
             layer["data"]["name"]: fresh["datasets"][layer["data"]["name"]].to_dict("records")
             for layer in fresh["layer"]
         }
-        kept_rows = [kept["datasets"][layer["data"]["name"]] for layer in kept["layer"]]
+        kept_rows = [arrow_rows(kept["datasets"][layer["data"]["name"]]) for layer in kept["layer"]]
         assert kept_rows == [fresh_rows[layer["data"]["name"]] for layer in fresh["layer"]]
         for fresh_layer, kept_layer in zip(fresh["layer"], kept["layer"], strict=True):
             assert kept_layer["encoding"] == fresh_layer["encoding"]
@@ -124,7 +125,7 @@ def test_a_band_spec_from_its_template_is_the_band_chart_with_the_same_data(foun
     fewer = uncertainty_charts.band_spec(
         found[:1], "contribution", "Contribution", "money", currency="EUR"
     )
-    assert [row["plan"] for row in fewer["datasets"]["bands"]] == [found[0].name]
+    assert [row["plan"] for row in arrow_rows(fewer["datasets"]["bands"])] == [found[0].name]
 
 
 def test_a_euro_scenarios_band_charts_show_euros_scaled_as_the_pages_write_money(

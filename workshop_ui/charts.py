@@ -23,6 +23,7 @@ from contextvars import ContextVar
 import altair as alt
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import streamlit as st
 from altair.vegalite.data import default_data_transformer
 from streamlit.dataframe_util import convert_anything_to_arrow_bytes
@@ -127,6 +128,11 @@ def padded_domain(values: Sequence[float] | np.ndarray, pad: float = 0.08) -> li
     return [math.floor(low / step) * step, math.ceil(high / step) * step]
 
 
+def arrow_bytes(data: pd.DataFrame | pa.Table) -> bytes:
+    """A chart's dataset as the Arrow bytes Streamlit sends to the browser."""
+    return convert_anything_to_arrow_bytes(data)
+
+
 def arrow_datasets(spec: dict) -> dict:
     """``spec`` with its frames as the Arrow bytes Streamlit would send: a spec kept across
     reruns is then not converted again on each one (for thousands of points, the larger part
@@ -137,7 +143,7 @@ def arrow_datasets(spec: dict) -> dict:
     return {
         **spec,
         "datasets": {
-            name: convert_anything_to_arrow_bytes(data) if isinstance(data, pd.DataFrame) else data
+            name: arrow_bytes(data) if isinstance(data, pd.DataFrame) else data
             for name, data in datasets.items()
         },
     }
