@@ -4,16 +4,21 @@ in headless Chromium against a real app process.
     .venv/bin/python benchmarks/bench_weight_slider.py [--moves 20]
 
 Opens the Compromise page (its first search runs by itself), focuses "Leadership's bargaining
-weight" and presses → and ← in turn. For each key: the time from the keypress until the
-app's run has finished and no chart has changed for 300 ms, measured on the page's own clock
-(the last chart change counts, not the quiet wait). Target: median < 200 ms. Needs Debian's
-Chromium at /usr/bin/chromium and the Playwright package (requirements-dev.txt).
+weight" and presses → and ← in turn. For each key, on the page's own clock, once the app's run
+has ended and nothing has changed for 300 ms (the quiet wait is not counted), it reports the
+time from the keypress to:
+
+- the frontier chart's last change (the chart the weight moves the deal along; target: median
+  < 200 ms);
+- the last change of any chart on the page (the uncertainty bands below follow the deal too);
+- the end of the app's run.
+
+Needs Debian's Chromium at /usr/bin/chromium and the Playwright package (requirements-dev.txt).
 """
 
 from __future__ import annotations
 
 import argparse
-import contextlib
 import statistics
 import sys
 import tempfile
@@ -29,29 +34,48 @@ TARGET_MS = 200.0
 IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
 RUNNING = "[data-testid='stApp'][data-test-script-state='running']"
 QUIET_MS = 300
-# Records the page-clock time of every change inside a chart.
-WATCH_CHARTS = """() => {
-  window.__chartChanged = 0;
+# Records the page-clock time of the last change of each chart (by its order on the page) and
+# of the last time the app's run ended. A chart changes when its elements do (an SVG chart, or
+# one drawn anew) or when its canvas is repainted (a chart whose rows were swapped in place
+# changes no element); a repaint is timed when it starts and again once it has run.
+WATCH_PAGE = """() => {
+  window.__chartChanged = {};
+  window.__runEnded = 0;
+  const CHART = '[data-testid="stVegaLiteChart"]';
+  const mark = (node) => {
+    const chart = node && node.closest && node.closest(CHART);
+    if (!chart) return false;
+    const index = [...document.querySelectorAll(CHART)].indexOf(chart);
+    window.__chartChanged[index] = performance.now();
+    return true;
+  };
+  const clear = CanvasRenderingContext2D.prototype.clearRect;
+  CanvasRenderingContext2D.prototype.clearRect = function (...args) {
+    const canvas = this.canvas;
+    if (mark(canvas)) setTimeout(() => mark(canvas), 0);
+    return clear.apply(this, args);
+  };
   new MutationObserver((changes) => {
     for (const change of changes) {
-      const node = change.target.nodeType === 1 ? change.target : change.target.parentElement;
-      if (node && node.closest('[data-testid="stVegaLiteChart"]')) {
-        window.__chartChanged = performance.now();
-        return;
+      if (change.attributeName === 'data-test-script-state') {
+        if (change.target.getAttribute('data-test-script-state') === 'notRunning') {
+          window.__runEnded = performance.now();
+        }
+        continue;
       }
+      mark(change.target.nodeType === 1 ? change.target : change.target.parentElement);
     }
   }).observe(document.body, {subtree: true, childList: true, attributes: true,
                              characterData: true});
 }"""
 
 
-def measure(url: str, moves: int) -> tuple[list[float], list[float]]:
-    """Per keypress: until the last chart change, and until the app's run had finished."""
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+def measure(url: str, moves: int) -> dict[str, list[float]]:
+    """Per keypress, in ms: until the frontier chart (the page's first chart) last changed,
+    until the last change of any chart, and until the app's run ended."""
     from playwright.sync_api import sync_playwright
 
-    latencies: list[float] = []
-    finished: list[float] = []
+    times: dict[str, list[float]] = {"frontier": [], "every chart": [], "run ended": []}
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM, headless=True, args=["--no-sandbox", "--disable-gpu"]
@@ -62,27 +86,30 @@ def measure(url: str, moves: int) -> tuple[list[float], list[float]]:
         page.wait_for_selector(IDLE, timeout=120_000)
         page.locator('[data-testid="stVegaLiteChart"]').first.wait_for(timeout=120_000)
         page.wait_for_timeout(1000)
-        page.evaluate(WATCH_CHARTS)
+        page.evaluate(WATCH_PAGE)
         thumb = page.locator(".st-key-deal_weight input[type='range']")
         for move in range(moves):
             thumb.focus()
             pressed = page.evaluate("performance.now()")
             thumb.press("ArrowRight" if move % 2 == 0 else "ArrowLeft")
-            # A run this quick may be over before the first look.
-            with contextlib.suppress(PlaywrightTimeout):
-                page.wait_for_selector(RUNNING, timeout=2_000)
-            page.wait_for_selector(IDLE, timeout=30_000)
-            finished.append(page.evaluate("performance.now()") - pressed)
             page.wait_for_function(
-                "(quiet) => performance.now() - window.__chartChanged > quiet",
+                "(pressed) => window.__runEnded > pressed", arg=pressed, polling=20,
+                timeout=30_000,
+            )  # fmt: skip
+            page.wait_for_function(
+                """(quiet) => performance.now() - Math.max(
+                       window.__runEnded, ...Object.values(window.__chartChanged)) > quiet""",
                 arg=QUIET_MS, polling=20, timeout=30_000,
             )  # fmt: skip
             changed = page.evaluate("window.__chartChanged")
-            if changed < pressed:
-                raise RuntimeError(f"move {move + 1}: no chart changed after the keypress")
-            latencies.append(changed - pressed)
+            frontier = changed.get("0", 0.0)
+            if frontier < pressed:
+                raise RuntimeError(f"move {move + 1}: the frontier chart did not change")
+            times["frontier"].append(frontier - pressed)
+            times["every chart"].append(max(changed.values()) - pressed)
+            times["run ended"].append(page.evaluate("window.__runEnded") - pressed)
         browser.close()
-    return latencies, finished
+    return times
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -93,21 +120,23 @@ def main(argv: list[str] | None = None) -> int:
         server = start_server(Path(data_dir), free_port())
         port = server.args[server.args.index("--server.port") + 1]
         try:
-            latencies, finished = measure(f"http://127.0.0.1:{port}", args.moves)
+            times = measure(f"http://127.0.0.1:{port}", args.moves)
         finally:
             server.terminate()
             server.wait(timeout=30)
-    ordered = sorted(latencies)
-    median = statistics.median(ordered)
-    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    print(f"bargaining weight keypress -> settled, {args.moves} moves (ms)")
+    print(f"  {'':<34}{'median':>8}{'p95':>8}{'slowest':>9}")
+    for label, values in (
+        ("frontier chart (target < 200 ms)", times["frontier"]),
+        ("every chart on the page", times["every chart"]),
+        ("the app's run ended", times["run ended"]),
+    ):
+        ordered = sorted(values)
+        p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+        print(f"  {label:<34}{statistics.median(ordered):8.0f}{p95:8.0f}{ordered[-1]:9.0f}")
+    median = statistics.median(times["frontier"])
     verdict = "met" if median <= TARGET_MS else f"missed by {median / TARGET_MS:.1f}x"
-    print(f"bargaining weight keypress -> charts settled, {len(ordered)} moves")
-    print(f"  median {median:7.0f} ms   (target < {TARGET_MS:.0f} ms: {verdict})")
-    print(f"  p95    {p95:7.0f} ms   slowest {ordered[-1]:.0f} ms")
-    print(
-        f"  the app's run finished (seen from the page): median "
-        f"{statistics.median(finished):.0f} ms"
-    )
+    print(f"  frontier chart: target < {TARGET_MS:.0f} ms median: {verdict}")
     return 0
 
 

@@ -257,8 +257,9 @@ def ranking_section(ranking: Ranking, rep_utility: RepUtility = "rep_utility") -
     st.markdown(f"**{layout.literal(ranking.sentence)}**")
     if ranking.top("leadership") is None and ranking.top("reps") is None:
         return
-    digest = hashlib.blake2b(pickle.dumps(ranking), digest_size=16).hexdigest()
-    charts.show_spec(_ranking_spec(digest, ranking, _REPS_UNITS[rep_utility], presenting.is_on()))
+    charts.show_spec(
+        _ranking_spec(_digest(ranking), ranking, _REPS_UNITS[rep_utility], presenting.is_on())
+    )
     st.caption(
         "Each bar is an input's share of what moves that side's gain over today when the "
         "inputs move across their ranges (Morris method, "
@@ -267,12 +268,30 @@ def ranking_section(ranking: Ranking, rep_utility: RepUtility = "rep_utility") -
     )
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+# Specs are kept as they are, not copied on each use: Streamlit copies a spec before changing it.
+@st.cache_resource(max_entries=64, show_spinner=False)
 def _ranking_spec(digest: str, _ranking: Ranking, reps_unit: str, presents: bool) -> dict:
     """The ranking chart's spec, kept by the ranking's content (``digest``): a rerun that does
     not change the ranking builds no chart."""
     chart = pictures.ranking_chart(_ranking, reps_unit)
-    return charts.spec_of(presenting.presented(chart) if presents else chart)
+    return charts.arrow_datasets(charts.spec_of(presenting.presented(chart) if presents else chart))
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _band_specs(
+    digest: str, _found: Sequence[PlanUncertainty], currency: str, presents: bool
+) -> tuple[dict, ...]:
+    """The band charts' specs, kept by the plans' content (``digest``): a weight move back to
+    a deal seen before builds none."""
+    styled = presenting.presented if presents else None
+    return tuple(
+        pictures.band_spec(_found, field, title, kind, currency=currency, styled=styled)
+        for field, title, kind in FIGURES
+    )
+
+
+def _digest(value: object) -> str:
+    return hashlib.blake2b(pickle.dumps(value), digest_size=16).hexdigest()
 
 
 def band_grid(found: Sequence[PlanUncertainty], currency: str) -> None:
@@ -281,11 +300,7 @@ def band_grid(found: Sequence[PlanUncertainty], currency: str) -> None:
         "Each bar holds 80 % of the draws (10 % fall below it, 10 % above); the dark tick is "
         "the median and each dot one chance in twenty."
     )
-    styled = presenting.presented if presenting.is_on() else None
-    specs = [
-        pictures.band_spec(found, field, title, kind, currency=currency, styled=styled)
-        for field, title, kind in FIGURES
-    ]
+    specs = _band_specs(_digest(found), found, currency, presenting.is_on())
     for start in range(0, len(FIGURES), 3):
         for column, spec in zip(st.columns(3), specs[start : start + 3], strict=False):
             with column:
