@@ -69,7 +69,7 @@ def shown_text(app: AppTest) -> str:
 
 def table_with(app: AppTest, column: str):
     """The first table on the page with this column (tables carry no key in AppTest)."""
-    return next(t.value for t in app.dataframe if column in t.value.columns)
+    return next(t.value for t in (*app.dataframe, *app.table) if column in t.value.columns)
 
 
 def suggested_deal(app: AppTest):

@@ -102,10 +102,8 @@ def frontier_section(
         if picked is None:
             st.caption("Click any point on the chart to look at it instead.")
         held = [b.label for b in result.levers if b.is_fixed]
-        st.dataframe(plan_table(result, index, status_quo), hide_index=True, width="stretch",
-                     key="picked_plan")  # fmt: skip
-        st.dataframe(numbers_table(result, index), hide_index=True, width="stretch",
-                     key="picked_numbers")  # fmt: skip
+        st.table(plan_table(result, index, status_quo), hide_index=True)
+        st.table(numbers_table(result, index), hide_index=True)
         if held:
             st.caption("Held as in the working scenario: " + layout.literal(", ".join(held)))
         if picked is None:

@@ -93,3 +93,45 @@ def test_hovering_shows_a_plan_and_a_clicked_plan_can_become_the_working_one(vis
     page.get_by_text("it is now the working scenario").first.wait_for(timeout=30_000)
     assert "Picked plan" in page.locator("[data-testid='stSidebar']").inner_text()
     assert_clean(visit)
+
+
+def sent_texts(frames: list) -> list[str]:
+    """The headings and Markdown the server sent in these websocket frames, in order."""
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    texts = []
+    for payload in frames:
+        if not isinstance(payload, bytes):
+            continue
+        message = ForwardMsg()
+        message.ParseFromString(payload)
+        if message.WhichOneof("type") != "delta":
+            continue
+        element = message.delta.new_element
+        kind = element.WhichOneof("type")
+        if kind in ("heading", "markdown"):
+            texts.append(getattr(element, kind).body)
+    return texts
+
+
+def test_a_weight_move_redraws_the_deal_and_leaves_the_rest_of_the_page(visit):
+    # The outcome (chart, deal, how sure) runs on its own: the proposals and the report are
+    # not sent again, so a room moving the weight is not slowed by the rest of the page.
+    page = visit.page
+    frames: list = []
+    page.on("websocket", lambda socket: socket.on("framereceived", lambda f: frames.append(f)))
+    page.goto(visit.url)  # a new session, watched from its first message
+    visit.settle()
+    open_compromise(visit)
+    assert "1. Proposals" in sent_texts(frames)
+    frames.clear()
+
+    page.locator(".st-key-deal_weight input[type='range']").press("ArrowRight")
+    page.wait_for_timeout(300)
+    visit.settle_fully(timeout_ms=90_000)
+
+    sent = sent_texts(frames)
+    assert "3. The suggested deal" in sent and "4. How sure are we?" in sent
+    assert any(text.startswith("**Weighted Nash deal**, from the status quo") for text in sent)
+    assert "1. Proposals" not in sent and "5. Workshop report" not in sent
+    assert_clean(visit)
