@@ -2,9 +2,10 @@ import pandas as pd
 import streamlit as st
 
 from alignment.pricing import UNBOUNDED_PRICE_SWING
-from workshop_ui import charts, controls, explain, layout, model, state, tables
+from workshop_ui import charts, controls, explain, layout, model, presenting, state, tables
 from workshop_ui.charts import LEADERSHIP, SALES, STATUS_QUO, WORKING
 from workshop_ui.formatting import currency_symbol, delta, money, percent, printf_money
+from workshop_ui.price_charts import price_curve_spec
 
 st.set_page_config(layout="wide", page_title="Pricing · Alignment workshop")
 state.ensure_state()
@@ -79,12 +80,13 @@ for start in range(0, len(scenario.products), 3):
             ]
             if rep_price is not None:
                 markers.append(("Reps' pick", rep_price, SALES, "lower"))
-            charts.show(
-                charts.price_curve_chart(
+            charts.show_spec(
+                price_curve_spec(
                     curves[curves["product"] == product.id].assign(name=product.name),
                     names,
                     pd.DataFrame(markers, columns=["label", "price", "party", "span"]),
                     currency=currency,
+                    presents=presenting.is_on(),
                 )
             )
 

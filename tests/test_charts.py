@@ -11,7 +11,8 @@ import pytest
 from alignment import evaluate
 from alignment.levers import with_value
 from alignment.tables import product_table, scorecard
-from workshop_ui import charts
+from tests.chart_data import arrow_rows
+from workshop_ui import charts, presenting, price_charts
 from workshop_ui.charts import LEADERSHIP, PARTY_COLOURS, SALES, STATUS_QUO, WORKING
 
 NAMES = ["Analyser Pro", "Analyser Standard", "Nova (new)"]
@@ -80,7 +81,7 @@ def test_the_price_curve_has_price_and_share_axes_with_units_and_tooltips(launch
         columns=["label", "price", "party", "span"],
     )
 
-    spec = charts.price_curve_chart(curve, NAMES, markers, currency="USD").to_dict()
+    spec = price_charts.price_curve_chart(curve, NAMES, markers, currency="USD").to_dict()
 
     line = next(part for part in layers(spec) if part["mark"]["type"] == "line")
     assert line["encoding"]["x"]["title"] == "Price (per unit)"
@@ -100,13 +101,41 @@ def test_two_markers_at_one_price_take_a_half_of_the_chart_each():
         columns=["label", "price", "party", "span"],
     )
 
-    spec = charts.price_curve_chart(curve, NAMES, markers, currency="USD").to_dict()
+    spec = price_charts.price_curve_chart(curve, NAMES, markers, currency="USD").to_dict()
 
     marks = [row for row in rows(spec) if "label" in row]
     lower, upper = sorted(marks, key=lambda row: row["y0"])
     assert lower["y0"] == 0.0
     assert lower["y1"] == pytest.approx(upper["y0"])
     assert upper["y1"] > upper["y0"]
+
+
+@pytest.mark.parametrize("presents", [False, True])
+def test_a_price_curve_spec_from_its_template_is_the_chart_built_afresh(presents):
+    # The Pricing page fills a spec kept per shape; it must draw what the chart built afresh
+    # draws, on the second price as on the first (the template made from the first).
+    markers = pd.DataFrame(
+        [("Current price", 600.0, WORKING, "full"), ("Reps' pick", 800.0, SALES, "lower")],
+        columns=["label", "price", "party", "span"],
+    )
+    for top_share, price in ((0.07, 600.0), (0.12, 640.0)):
+        curve = pd.DataFrame(
+            {"name": "Nova (new)", "price": np.linspace(450, 800, 5),
+             "share": np.linspace(top_share, 0.01, 5)}
+        )  # fmt: skip
+        moved = markers.assign(price=[price, 800.0])
+        chart = price_charts.price_curve_chart(curve, NAMES, moved, currency="EUR")
+        fresh = charts.spec_of(presenting.presented(chart) if presents else chart)
+        kept = price_charts.price_curve_spec(curve, NAMES, moved, currency="EUR", presents=presents)
+        for fresh_layer, kept_layer in zip(fresh["layer"], kept["layer"], strict=True):
+            fresh_rows = fresh["datasets"][fresh_layer["data"]["name"]].to_dict("records")
+            assert arrow_rows(kept["datasets"][kept_layer["data"]["name"]]) == fresh_rows
+            assert kept_layer["encoding"] == fresh_layer["encoding"]
+            assert kept_layer["mark"] == fresh_layer["mark"]
+        assert kept_layer["encoding"]["y"]["scale"]["domain"] == [0, top_share * 1.08]
+        assert {k: v for k, v in kept.items() if k not in ("layer", "datasets")} == {
+            k: v for k, v in fresh.items() if k not in ("layer", "datasets")
+        }
 
 
 def test_the_payout_curve_marks_quota_cap_and_target_pay():
@@ -258,7 +287,7 @@ def euro_charts(tables) -> dict[str, dict[str, Any]]:
     payout = pd.DataFrame({"attainment": [0.0, 1.0, 2.0], "pay": [0.0, 20000.0, 50000.0]})
     budget = pd.DataFrame([(STATUS_QUO, "Nova (new)", 3e5)], columns=["group", "use", "spend"])
     built = {
-        "price curve": charts.price_curve_chart(curve, NAMES, markers, currency="EUR"),
+        "price curve": price_charts.price_curve_chart(curve, NAMES, markers, currency="EUR"),
         "payout": charts.payout_curve_chart(payout, 6e4, 2.5e4, currency="EUR"),
         "margin bars": charts.comparison_chart(
             products, products, "gross_margin", "Gross margin", "money", currency="EUR"
@@ -303,7 +332,7 @@ def test_a_currency_without_a_symbol_is_written_with_its_code_and_a_space():
         [("Current price", 600.0, WORKING, "full")], columns=["label", "price", "party", "span"]
     )
 
-    spec = charts.price_curve_chart(curve, NAMES, markers, currency="CHF").to_dict()
+    spec = price_charts.price_curve_chart(curve, NAMES, markers, currency="CHF").to_dict()
 
     assert spec["config"]["locale"]["number"]["currency"] == ["CHF ", ""]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from workshop_ui.charts import PARTY_COLOURS, STATUS_QUO, _layered
+from workshop_ui.charts import PARTY_COLOURS, STATUS_QUO, layered
 
 PRIOR_COLOUR = PARTY_COLOURS[STATUS_QUO]
 PRIOR_LABEL = "Prior (stated elasticity)"
@@ -79,4 +79,4 @@ def win_rate_chart(
             .encode(x=alt.X("relative_price:Q"), tooltip=[alt.Tooltip("label:N", title="Marker"),
                     alt.Tooltip("relative_price:Q", title="Price / list", format=".1%")])
         )  # fmt: skip
-    return _layered(*layers, height=300)
+    return layered(*layers, height=300)

@@ -212,7 +212,7 @@ def _readable(
     return chart.properties(height=height, config=chart_config(currency))
 
 
-def _layered(
+def layered(
     *layers: alt.Chart,
     height: int,
     currency: str | None = None,
@@ -227,85 +227,6 @@ def _layered(
         config=chart_config(currency),
         resolve=resolve if independent_colours else alt.Undefined,
     )
-
-
-def price_curve_chart(
-    curve: pd.DataFrame,
-    product_names: Sequence[str],
-    markers: pd.DataFrame,
-    *,
-    currency: str,
-) -> alt.TopLevelMixin:
-    """One product's market share against its price (in ``currency``), with prices of interest
-    marked.
-
-    ``curve``: ``name``, ``price``, ``share`` (fraction) for one product. ``markers``: ``label``,
-    ``price``, ``party`` (a key of :data:`PARTY_COLOURS`) and optionally ``span``: ``full``
-    (default), ``lower`` or ``upper`` half of the chart, so two markers at one price both show
-    (e.g. the reps' price below, leadership's above).
-    """
-    top = float(curve["share"].max()) * 1.08
-    spans = markers["span"] if "span" in markers else pd.Series("full", index=markers.index)
-    marks = markers.assign(
-        y0=spans.map({"full": 0.0, "lower": 0.0, "upper": top / 2}),
-        y1=spans.map({"full": top, "lower": top / 2, "upper": top}),
-        dash=spans.map({"full": "solid", "lower": "dashed", "upper": "dashed"}),
-    )
-    x = alt.X(
-        "price:Q",
-        title="Price (per unit)",
-        axis=money_axis(tickCount=5),
-        scale=alt.Scale(zero=False, nice=False),
-    )
-    y_scale = alt.Scale(domain=[0, top], nice=False)
-    line = (
-        alt.Chart(curve)
-        .mark_line(strokeWidth=3)
-        .encode(
-            x=x,
-            y=alt.Y(
-                "share:Q", title="Market share", scale=y_scale,
-                axis=alt.Axis(format=D3_PERCENT_AXIS, tickCount=4),
-            ),
-            color=alt.Color("name:N", scale=product_scale(product_names), legend=None),
-            tooltip=[
-                alt.Tooltip("name:N", title="Product"),
-                alt.Tooltip("price:Q", title="Price", format=D3_MONEY),
-                alt.Tooltip("share:Q", title="Market share", format=D3_PERCENT),
-            ],
-        )
-    )  # fmt: skip
-    rules = (
-        alt.Chart(marks)
-        .mark_rule(strokeWidth=3)
-        .encode(
-            x=alt.X("price:Q"),
-            y=alt.Y("y0:Q", scale=y_scale),
-            y2=alt.Y2("y1"),
-            color=alt.Color(
-                "label:N",
-                title=None,
-                scale=alt.Scale(
-                    domain=list(marks["label"]),
-                    range=[PARTY_COLOURS[p] for p in marks["party"]],
-                ),
-                legend=alt.Legend(
-                    columns=1, symbolType="stroke", symbolStrokeWidth=3, labelLimit=200,
-                    orient="bottom",
-                ),
-            ),
-            strokeDash=alt.StrokeDash(
-                "dash:N",
-                scale=alt.Scale(domain=["solid", "dashed"], range=[[1, 0], [6, 3]]),
-                legend=None,
-            ),
-            tooltip=[
-                alt.Tooltip("label:N", title="Marker"),
-                alt.Tooltip("price:Q", title="Price", format=D3_MONEY),
-            ],
-        )
-    )  # fmt: skip
-    return _layered(line, rules, height=380, currency=currency, independent_colours=True)
 
 
 def payout_curve_chart(
@@ -362,7 +283,7 @@ def payout_curve_chart(
         .mark_text(align="left", dx=4, dy=-8, fontSize=13, color="#333333")
         .encode(x=alt.XValue(0), y=alt.Y("pay:Q"), text=alt.Text("label:N"))
     )
-    return _layered(line, quota, quota_label, level_rules, labels, height=340, currency=currency)
+    return layered(line, quota, quota_label, level_rules, labels, height=340, currency=currency)
 
 
 def grouped_bars(
@@ -497,7 +418,7 @@ def scorecard_chart(card: pd.DataFrame, *, currency: str) -> alt.TopLevelMixin:
     text = base.mark_text(align="left", baseline="top", dy=17, fontSize=14, color="#222222").encode(
         x=alt.value(0), text=alt.Text("value_text:N")
     )
-    return _layered(bars, target, text, height=72 * len(data) + 130, currency=currency)
+    return layered(bars, target, text, height=72 * len(data) + 130, currency=currency)
 
 
 def factor_chart(data: pd.DataFrame) -> alt.TopLevelMixin:

@@ -43,6 +43,7 @@ class Widget:
     id: str
     kind: str
     element: Any
+    fragment_id: str = ""  # the fragment it is drawn in: a change reruns only that, as in a browser
 
 
 @dataclass
@@ -85,8 +86,9 @@ class StreamlitSession:
     async def __aexit__(self, *exc: object) -> None:
         await self._socket.close()
 
-    async def _request_rerun(self, changes: dict[str, WidgetState]) -> None:
-        """Send a rerun request with ``changes`` applied to the current widget values."""
+    async def _request_rerun(self, changes: dict[str, WidgetState], fragment_id: str = "") -> None:
+        """Send a rerun request with ``changes`` applied to the current widget values (of
+        the fragment ``fragment_id`` only, if given, as a browser asks for a widget in one)."""
         for widget_id, state in changes.items():
             self.widget_values[widget_id] = state
         message = BackMsg(
@@ -94,14 +96,18 @@ class StreamlitSession:
                 query_string=self.query_string,
                 widget_states=WidgetStates(widgets=list(self.widget_values.values())),
                 page_script_hash=self.page_script_hash,
+                fragment_id=fragment_id,
             )
         )
         await self._socket.send(message.SerializeToString())
 
-    async def run(self, changes: dict[str, WidgetState] | None = None) -> RunResult:
-        """Rerun the script with ``changes`` applied to the current widget values."""
+    async def run(
+        self, changes: dict[str, WidgetState] | None = None, fragment_id: str = ""
+    ) -> RunResult:
+        """Rerun the script (or the fragment ``fragment_id``) with ``changes`` applied to the
+        current widget values."""
         started = time.perf_counter()
-        await self._request_rerun(changes or {})
+        await self._request_rerun(changes or {}, fragment_id)
         result = RunResult(0.0, 0, {}, [], [], [])
         while True:
             raw = await asyncio.wait_for(self._socket.recv(), self.timeout)
@@ -117,7 +123,7 @@ class StreamlitSession:
             elif kind == "navigation":
                 self.pages = {p.page_name: p.page_script_hash for p in forward.navigation.app_pages}
             elif kind == "delta" and forward.delta.WhichOneof("type") == "new_element":
-                _collect(result, forward.delta.new_element)
+                _collect(result, forward.delta.new_element, forward.delta.fragment_id)
             elif kind == "script_finished":
                 if forward.script_finished == ForwardMsg.FINISHED_EARLY_FOR_RERUN:
                     result = RunResult(0.0, 0, {}, [], [], [])
@@ -183,7 +189,7 @@ class StreamlitSession:
         return await self.run()
 
 
-def _collect(result: RunResult, element: Any) -> None:
+def _collect(result: RunResult, element: Any, fragment_id: str = "") -> None:
     element_kind = element.WhichOneof("type")
     inner = getattr(element, element_kind)
     if element_kind == "exception":
@@ -197,7 +203,7 @@ def _collect(result: RunResult, element: Any) -> None:
     elif element_kind in {"selectbox", "multiselect", "radio"}:
         result.texts.extend(inner.options)
     if getattr(inner, "id", "") and element_kind in _VALUE_FIELDS:
-        result.widgets[inner.id] = Widget(inner.id, element_kind, inner)
+        result.widgets[inner.id] = Widget(inner.id, element_kind, inner, fragment_id)
 
 
 def find_widget(result: RunResult, key: str) -> Widget:

@@ -1,0 +1,176 @@
+"""The Pricing page's chart: one product's market share against its price, with the prices of
+interest marked, and its spec made from a template kept per shape.
+
+A price move changes the rows and the share axis's top, never the chart's shape: building the
+Altair chart and turning it into a spec each time cost more than the model's evaluation, so the
+page fills a kept spec instead (:func:`price_curve_spec`).
+"""
+
+from __future__ import annotations
+
+import copy
+import threading
+from collections import OrderedDict
+from collections.abc import Sequence
+
+import altair as alt
+import pandas as pd
+
+from workshop_ui.charts import (
+    PARTY_COLOURS,
+    arrow_bytes,
+    layered,
+    money_axis,
+    product_scale,
+    spec_of,
+)
+from workshop_ui.formatting import D3_MONEY, D3_PERCENT, D3_PERCENT_AXIS
+from workshop_ui.presenting import presented
+
+__all__ = ["price_curve_chart", "price_curve_spec"]
+
+_CURVE, _MARKS = "curve", "marks"
+_TEMPLATES: OrderedDict[tuple, dict] = OrderedDict()
+_KEPT_TEMPLATES = 64
+_TEMPLATES_LOCK = threading.Lock()
+
+
+def price_curve_chart(
+    curve: pd.DataFrame,
+    product_names: Sequence[str],
+    markers: pd.DataFrame,
+    *,
+    currency: str,
+) -> alt.TopLevelMixin:
+    """One product's market share against its price (in ``currency``), with prices of interest
+    marked.
+
+    ``curve``: ``name``, ``price``, ``share`` (fraction) for one product. ``markers``: ``label``,
+    ``price``, ``party`` (a key of :data:`PARTY_COLOURS`) and optionally ``span``: ``full``
+    (default), ``lower`` or ``upper`` half of the chart, so two markers at one price both show
+    (e.g. the reps' price below, leadership's above).
+    """
+    marks, top = _marks(curve, markers)
+    return _chart(curve, marks, top, product_names, currency)
+
+
+def price_curve_spec(
+    curve: pd.DataFrame,
+    product_names: Sequence[str],
+    markers: pd.DataFrame,
+    *,
+    currency: str,
+    presents: bool = False,
+) -> dict:
+    """:func:`price_curve_chart`'s spec (``presents``: styled for the big screen), its rows as
+    Arrow bytes, from a template kept per products, markers, currency and style: only the rows
+    and the share axis's top are new."""
+    marks, top = _marks(curve, markers)
+    shape = (
+        tuple(product_names), tuple(marks["label"]), tuple(marks["party"]), currency, presents,
+    )  # fmt: skip
+    with _TEMPLATES_LOCK:
+        template = _TEMPLATES.get(shape)
+        if template is not None:
+            _TEMPLATES.move_to_end(shape)
+    if template is None:
+        template = _template(curve, marks, top, shape)
+    spec = copy.deepcopy(template)
+    spec["datasets"] = {_CURVE: arrow_bytes(curve), _MARKS: arrow_bytes(marks)}
+    for layer in spec["layer"]:
+        layer["encoding"]["y"]["scale"]["domain"] = [0, top]
+    return spec
+
+
+def _template(curve: pd.DataFrame, marks: pd.DataFrame, top: float, shape: tuple) -> dict:
+    """The spec of the chart of this shape, its datasets named :data:`_CURVE` and
+    :data:`_MARKS` and left out (they are filled per call)."""
+    product_names, _, _, currency, presents = shape
+    chart = _chart(curve, marks, top, product_names, currency)
+    spec = spec_of(presented(chart) if presents else chart)
+    # Restyling copies the chart (its frames too, maybe): tell them apart by their columns.
+    frames = spec.pop("datasets")
+    names = {name: _CURVE if "share" in frame else _MARKS for name, frame in frames.items()}
+    for layer in spec["layer"]:
+        layer["data"] = {"name": names[layer["data"]["name"]]}
+    with _TEMPLATES_LOCK:
+        _TEMPLATES[shape] = spec
+        while len(_TEMPLATES) > _KEPT_TEMPLATES:
+            _TEMPLATES.popitem(last=False)
+    return spec
+
+
+def _marks(curve: pd.DataFrame, markers: pd.DataFrame) -> tuple[pd.DataFrame, float]:
+    """The markers with where each rule starts and ends, and the share axis's top."""
+    top = float(curve["share"].max()) * 1.08
+    spans = markers["span"] if "span" in markers else pd.Series("full", index=markers.index)
+    marks = markers.assign(
+        y0=spans.map({"full": 0.0, "lower": 0.0, "upper": top / 2}),
+        y1=spans.map({"full": top, "lower": top / 2, "upper": top}),
+        dash=spans.map({"full": "solid", "lower": "dashed", "upper": "dashed"}),
+    )
+    return marks, top
+
+
+def _chart(
+    curve: pd.DataFrame,
+    marks: pd.DataFrame,
+    top: float,
+    product_names: Sequence[str],
+    currency: str,
+) -> alt.LayerChart:
+    x = alt.X(
+        "price:Q",
+        title="Price (per unit)",
+        axis=money_axis(tickCount=5),
+        scale=alt.Scale(zero=False, nice=False),
+    )
+    y_scale = alt.Scale(domain=[0, top], nice=False)
+    line = (
+        alt.Chart(curve)
+        .mark_line(strokeWidth=3)
+        .encode(
+            x=x,
+            y=alt.Y(
+                "share:Q", title="Market share", scale=y_scale,
+                axis=alt.Axis(format=D3_PERCENT_AXIS, tickCount=4),
+            ),
+            color=alt.Color("name:N", scale=product_scale(product_names), legend=None),
+            tooltip=[
+                alt.Tooltip("name:N", title="Product"),
+                alt.Tooltip("price:Q", title="Price", format=D3_MONEY),
+                alt.Tooltip("share:Q", title="Market share", format=D3_PERCENT),
+            ],
+        )
+    )  # fmt: skip
+    rules = (
+        alt.Chart(marks)
+        .mark_rule(strokeWidth=3)
+        .encode(
+            x=alt.X("price:Q"),
+            y=alt.Y("y0:Q", scale=y_scale),
+            y2=alt.Y2("y1"),
+            color=alt.Color(
+                "label:N",
+                title=None,
+                scale=alt.Scale(
+                    domain=list(marks["label"]),
+                    range=[PARTY_COLOURS[p] for p in marks["party"]],
+                ),
+                legend=alt.Legend(
+                    columns=1, symbolType="stroke", symbolStrokeWidth=3, labelLimit=200,
+                    orient="bottom",
+                ),
+            ),
+            strokeDash=alt.StrokeDash(
+                "dash:N",
+                scale=alt.Scale(domain=["solid", "dashed"], range=[[1, 0], [6, 3]]),
+                legend=None,
+            ),
+            tooltip=[
+                alt.Tooltip("label:N", title="Marker"),
+                alt.Tooltip("price:Q", title="Price", format=D3_MONEY),
+            ],
+        )
+    )  # fmt: skip
+    return layered(line, rules, height=380, currency=currency, independent_colours=True)
