@@ -76,7 +76,7 @@ def evaluate_draws(
     status_quo: Scenario | None = None,
 ) -> Outcomes:
     """Every plan under every draw: ``D × K`` outcomes, draw-major (draw ``d``, plan ``k`` at
-    ``d × K + k``).
+    ``d × K + k``), without marketing's counterfactuals (NaN: no use of the draws reads them).
 
     ``values`` is ``(D, P)``, one column per parameter. Each draw applies to the scenario and to
     the status quo alike (the status quo's motivation, at which reps put in today's hours, is
@@ -93,7 +93,11 @@ def evaluate_draws(
     base = status_quo if status_quo is not None else scenario
     base_demand = demand if base is scenario else drawn_demand(base, parameters, values)
     every_draw = np.zeros(draws, dtype=int)
-    today = _solve(base, Plans.from_scenario(base).take(every_draw), base_demand, None)
+    today = _solve(
+        base, Plans.from_scenario(base).take(every_draw), base_demand, None, counterfactuals=False
+    )
     by_draw = np.repeat(np.arange(draws), k)
     batch = replace(demand, reference_motivation=today.motivation).take(by_draw)
-    return evaluate(scenario, plans.take(np.tile(np.arange(k), draws)), batch)
+    return evaluate(
+        scenario, plans.take(np.tile(np.arange(k), draws)), batch, counterfactuals=False
+    )

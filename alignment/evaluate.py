@@ -160,17 +160,23 @@ def evaluate(
     demand: Demand | None = None,
     *,
     status_quo: Scenario | None = None,
+    counterfactuals: bool = True,
 ) -> Outcomes:
     """Evaluate ``plans`` (default: the scenario's own plan) against the scenario's market.
 
     Total selling hours respond to motivation relative to the status quo's (``status_quo``,
     default the scenario itself). Pass a precomputed ``demand`` (from :func:`calibrated`) to
     skip recalibration when evaluating many batches of one scenario.
+
+    ``counterfactuals=False`` skips the mixes asked and re-planned of MODEL.md §6: the hours
+    leadership asks for, deals sourced and influenced and the three marketing ROIs are left NaN.
+    They are about a third of a large batch's cost, and batches that only rank or sweep plans
+    (price sweeps, the deal search, uncertainty draws) read none of them.
     """
     plans = plans if plans is not None else Plans.from_scenario(scenario)
     if demand is None or demand.reference_motivation is None:
         demand = calibrated(scenario, status_quo)
-    return _solve(scenario, plans, demand, demand.reference_motivation)
+    return _solve(scenario, plans, demand, demand.reference_motivation, counterfactuals)
 
 
 @dataclass(frozen=True)
@@ -302,6 +308,7 @@ def _solve(
     plans: Plans,
     demand: Demand,
     reference_motivation: float | np.ndarray | None,
+    counterfactuals: bool = True,
 ) -> Outcomes:
     """Hours, pay and motivation solved together (:mod:`alignment.solver`);
     ``reference_motivation`` None holds H at H̄."""
@@ -320,16 +327,23 @@ def _solve(
         sold.payout.variable_pay_per_rep,
     )  # fmt: skip
     allocation = Allocation(pay_hours, solution.settled, solution.iterations)
-    return _outcomes(
-        market, allocation, sold, marginal, motivation, conflict, team_hours, solution.settled
+    marketing = (
+        _counterfactuals(market, sold, marginal, allocation, team_hours)
+        if counterfactuals
+        else _Counterfactuals.skipped(len(plans), plans.price.shape[1])
     )
+    return _outcomes(
+        market, allocation, sold, marginal, motivation, conflict, team_hours, solution.settled,
+        marketing,
+    )  # fmt: skip
 
 
 def _outcomes(
     market: _Market, allocation: Allocation, sold: _Sold, marginal: np.ndarray,
     motivation: Motivation, conflict: np.ndarray, team_hours: np.ndarray, settled: np.ndarray,
+    marketing: _Counterfactuals,
 ) -> Outcomes:  # fmt: skip
-    scenario, plans, demand = market.scenario, market.plans, market.demand
+    scenario, plans = market.scenario, market.plans
     team = scenario.sales_team
     payout = sold.payout
     price, lead_gen = plans.price, plans.lead_gen
@@ -340,6 +354,87 @@ def _outcomes(
     marketing_spend = lead_gen.sum(axis=-1) + plans.push_content
     contribution = total_gross_margin - sales_compensation - marketing_spend
 
+    # The reps' cost of effort beyond today's hours: an hour at today's level costs what it
+    # pays at target, rising linearly above it, c(h) − c(h̄) with c(h) = w h² / (2 h̄). Fewer
+    # hours than today are disengagement, not a gain, so they cost nothing and earn less.
+    hours_per_rep = team_hours / team.reps
+    target_pay_per_hour = (team.on_target_earnings - team.base_salary) / team.hours_per_rep
+    extra = np.maximum(hours_per_rep**2 - team.hours_per_rep**2, 0.0)
+    effort_cost = target_pay_per_hour * extra / (2.0 * team.hours_per_rep)
+    expected_earnings = team.base_salary + payout.variable_pay_per_rep
+    return Outcomes(
+        price=price,
+        share=sold.share,
+        units=sold.units,
+        revenue=sold.revenue,
+        gross_margin=sold.gross_margin,
+        commission_per_unit=market.pay_per_unit,
+        expected_marginal_pay=marginal,
+        commission=market.pay_per_unit * sold.units * payout.payout_factor[:, None],
+        hours=sold.hours,
+        time_share=sold.hours / team_hours[:, None],
+        pay_hours=allocation.hours,
+        asked_hours=marketing.asked_hours,
+        team_hours=team_hours,
+        total_revenue=total_revenue,
+        total_gross_margin=total_gross_margin,
+        gross_margin_pct=_ratio(total_gross_margin, total_revenue),
+        commission_cost=commission_cost,
+        sales_compensation=sales_compensation,
+        cost_of_sales_pct=_ratio(sales_compensation, total_revenue),
+        marketing_spend=marketing_spend,
+        contribution=contribution,
+        leadership_value=leadership_value(contribution, sold.units, market.strategic_value),
+        new_product_share=(sold.units * market.strategic).sum(axis=-1) / market.strategic_market,
+        expected_attainment=payout.expected_attainment,
+        share_at_quota=payout.share_at_quota,
+        expected_earnings=expected_earnings,
+        effort_cost=effort_cost,
+        rep_utility=expected_earnings - effort_cost,
+        expectancy=motivation.expectancy,
+        instrumentality=motivation.instrumentality,
+        valence=motivation.valence,
+        motivation=motivation.score,
+        goal_conflict=conflict,
+        content_reach=market.reach,
+        deals_sourced=marketing.deals_sourced,
+        deals_influenced=marketing.deals_influenced,
+        marketing_roi=marketing.marketing_roi,
+        lead_gen_roi=marketing.lead_gen_roi,
+        content_roi=marketing.content_roi,
+        converged=allocation.converged & marketing.asked_converged & settled,
+    )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class _Counterfactuals:
+    """The mixes asked and re-planned of MODEL.md §6, and what marketing earns by them."""
+
+    asked_hours: np.ndarray
+    asked_converged: np.ndarray
+    deals_sourced: np.ndarray
+    deals_influenced: np.ndarray
+    marketing_roi: np.ndarray
+    lead_gen_roi: np.ndarray
+    content_roi: np.ndarray
+
+    @classmethod
+    def skipped(cls, plans: int, products: int) -> _Counterfactuals:
+        """Not worked out: NaN, and no plan held back for them."""
+        nothing = np.full(plans, np.nan)
+        return cls(
+            np.full((plans, products), np.nan), np.ones(plans, dtype=bool),
+            nothing, nothing.copy(), nothing.copy(), nothing.copy(), nothing.copy(),
+        )  # fmt: skip
+
+
+def _counterfactuals(
+    market: _Market, sold: _Sold, marginal: np.ndarray, allocation: Allocation,
+    team_hours: np.ndarray,
+) -> _Counterfactuals:  # fmt: skip
+    team, plans, demand = market.scenario.sales_team, market.plans, market.demand
+    price, lead_gen = plans.price, plans.lead_gen
+    marketing_spend = lead_gen.sum(axis=-1) + plans.push_content
     # One allocation for two questions: the mix leadership's value asks for, and the mix reps
     # would re-plan to with no lead generation, at the same hours and pay rates (deals sourced,
     # MODEL.md §6). Content's counterfactual holds the mix: content makes every hour go
@@ -367,60 +462,19 @@ def _outcomes(
     before = sold.before_marketing(team.reps)
     lead_spend = lead_gen.sum(axis=-1)
     units_total = sold.units.sum(axis=-1)
-
-    # The reps' cost of effort beyond today's hours: an hour at today's level costs what it
-    # pays at target, rising linearly above it, c(h) − c(h̄) with c(h) = w h² / (2 h̄). Fewer
-    # hours than today are disengagement, not a gain, so they cost nothing and earn less.
-    hours_per_rep = team_hours / team.reps
-    target_pay_per_hour = (team.on_target_earnings - team.base_salary) / team.hours_per_rep
-    extra = np.maximum(hours_per_rep**2 - team.hours_per_rep**2, 0.0)
-    effort_cost = target_pay_per_hour * extra / (2.0 * team.hours_per_rep)
-    expected_earnings = team.base_salary + payout.variable_pay_per_rep
-    return Outcomes(
-        price=price,
-        share=sold.share,
-        units=sold.units,
-        revenue=sold.revenue,
-        gross_margin=sold.gross_margin,
-        commission_per_unit=market.pay_per_unit,
-        expected_marginal_pay=marginal,
-        commission=market.pay_per_unit * sold.units * payout.payout_factor[:, None],
-        hours=sold.hours,
-        time_share=sold.hours / team_hours[:, None],
-        pay_hours=allocation.hours,
+    return _Counterfactuals(
         asked_hours=asked_hours,
-        team_hours=team_hours,
-        total_revenue=total_revenue,
-        total_gross_margin=total_gross_margin,
-        gross_margin_pct=_ratio(total_gross_margin, total_revenue),
-        commission_cost=commission_cost,
-        sales_compensation=sales_compensation,
-        cost_of_sales_pct=_ratio(sales_compensation, total_revenue),
-        marketing_spend=marketing_spend,
-        contribution=contribution,
-        leadership_value=leadership_value(contribution, sold.units, market.strategic_value),
-        new_product_share=(sold.units * market.strategic).sum(axis=-1) / market.strategic_market,
-        expected_attainment=payout.expected_attainment,
-        share_at_quota=payout.share_at_quota,
-        expected_earnings=expected_earnings,
-        effort_cost=effort_cost,
-        rep_utility=expected_earnings - effort_cost,
-        expectancy=motivation.expectancy,
-        instrumentality=motivation.instrumentality,
-        valence=motivation.valence,
-        motivation=motivation.score,
-        goal_conflict=conflict,
-        content_reach=market.reach,
+        asked_converged=asked_converged,
         deals_sourced=units_total - without_leads.units.sum(axis=-1),
         deals_influenced=units_total - without_content.units.sum(axis=-1),
-        marketing_roi=marketing_roi(before, without_either.before_marketing(team.reps),
-                                    marketing_spend),
-        lead_gen_roi=marketing_roi(before, without_leads.before_marketing(team.reps),
-                                   lead_spend),
-        content_roi=marketing_roi(before, without_content.before_marketing(team.reps),
-                                  plans.push_content),
-        converged=allocation.converged & asked_converged & settled,
-    )  # fmt: skip
+        marketing_roi=marketing_roi(
+            before, without_either.before_marketing(team.reps), marketing_spend
+        ),
+        lead_gen_roi=marketing_roi(before, without_leads.before_marketing(team.reps), lead_spend),
+        content_roi=marketing_roi(
+            before, without_content.before_marketing(team.reps), plans.push_content
+        ),
+    )
 
 
 def _strategic_market(demand: Demand, strategic: np.ndarray) -> float:

@@ -258,7 +258,9 @@ def _sweep(
         margin_rate=np.repeat(base.margin_rate, product.size),
         push_content=np.repeat(base.push_content, product.size),
     )
-    outcomes: Outcomes = evaluate(scenario, plans, demand, status_quo=status_quo)
+    outcomes: Outcomes = evaluate(
+        scenario, plans, demand, status_quo=status_quo, counterfactuals=False
+    )
     ends = np.cumsum(sizes)[:-1]
 
     def split(values: np.ndarray) -> list[np.ndarray]:

@@ -31,7 +31,7 @@ def one_draw_at_a_time(scenario, plans, parameters, values, status_quo=None):
     for row in values:
         drawn = with_values(scenario, parameters, row)
         base = None if status_quo is None else with_values(status_quo, parameters, row)
-        results.append(evaluate(drawn, plans, calibrated(drawn, base)))
+        results.append(evaluate(drawn, plans, calibrated(drawn, base), counterfactuals=False))
     return stacked(results)
 
 
@@ -86,7 +86,7 @@ def test_every_value_at_its_central_value_gives_the_scenarios_own_outcomes(launc
     central = np.array([p.central for p in parameters])
     plans = three_plans(launch)
     drawn = evaluate_draws(launch, plans, parameters, np.tile(central, (3, 1)))
-    alone = evaluate(launch, plans)
+    alone = evaluate(launch, plans, counterfactuals=False)
     assert_same_outcomes(drawn, stacked([alone] * 3), rtol=1e-9)
 
 

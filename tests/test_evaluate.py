@@ -95,6 +95,29 @@ def test_one_plan_evaluated_alone_or_in_a_batch_gives_the_same_outcome(launch):
                             atol=1e-6, err_msg=name)  # fmt: skip
 
 
+MARKETING_COUNTERFACTUALS = {
+    "asked_hours", "deals_sourced", "deals_influenced", "marketing_roi", "lead_gen_roi",
+    "content_roi",
+}  # fmt: skip
+
+
+def test_without_counterfactuals_every_other_figure_is_the_same(launch):
+    # Batches that only rank plans skip the mixes asked and re-planned: nothing else may move.
+    plans = Plans.from_scenario(launch).take(np.zeros(4, dtype=int))
+    plans.price[1, 0] *= 1.2
+    plans.kicker[2, -1] += 50.0
+    plans.push_content[3] *= 2.0
+    full = evaluate(launch, plans)
+    ranked = evaluate(launch, plans, counterfactuals=False)
+    for field in fields(Outcomes):
+        got, expected = getattr(ranked, field.name), getattr(full, field.name)
+        if field.name in MARKETING_COUNTERFACTUALS:
+            assert np.isnan(got).all() and got.shape == expected.shape, field.name
+        else:
+            assert_allclose(got, expected, rtol=1e-12, err_msg=field.name)
+    assert np.isfinite(full.asked_hours).all() and (full.deals_influenced > 0).all()
+
+
 def test_applying_the_scenarios_own_plan_changes_nothing(launch):
     assert apply_plan(launch, Plans.from_scenario(launch)) == launch
 

@@ -190,7 +190,7 @@ def search(
         demand = calibrated(working, status_quo)
     bounds = lever_bounds(working, locks)
     plans = sample_plans(working, bounds, count, anchors=(status_quo, working), seed=seed)
-    outcomes = evaluate(working, plans, demand)
+    outcomes = evaluate(working, plans, demand, counterfactuals=False)
     disagreement = value_in_working(working, status_quo, demand=demand)
     # Dropping duplicates keeps the first of equal plans: the status quo's.
     same_anchor = np.array_equal(
@@ -398,7 +398,7 @@ def _optimised(
     _, first = np.unique(np.vstack([known, levers]), axis=0, return_index=True)
     new = np.sort(first[first >= len(known)]) - len(known)
     extra = plans_from_levers(problem.working, levers[new])
-    found_outcomes = evaluate(problem.working, extra, problem.demand)
+    found_outcomes = evaluate(problem.working, extra, problem.demand, counterfactuals=False)
     return stacked([plans, extra]), stacked([outcomes, found_outcomes])
 
 

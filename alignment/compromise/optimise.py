@@ -89,7 +89,7 @@ class Bargaining:
 
     def outcomes(self, unit: np.ndarray) -> Outcomes:
         plans = plans_from_levers(self.working, self.levers_at(unit))
-        return evaluate(self.working, plans, self.demand)
+        return evaluate(self.working, plans, self.demand, counterfactuals=False)
 
 
 @dataclass(frozen=True)

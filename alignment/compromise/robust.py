@@ -84,7 +84,7 @@ def robust_deal(
         both = ((gain_l > 0) & (gain_s > 0)).mean(axis=0)
         product = np.maximum(gain_l, 0.0) * np.maximum(gain_s, 0.0)
         expected = product.mean(axis=0) / (scale_l * scale_s)
-        central = evaluate(working, plans, result.demand)
+        central = evaluate(working, plans, result.demand, counterfactuals=False)
         missed = violation(central, problem.limits)
         return np.where(missed > 0, -1.0 - missed, both + _TIE_BREAK * expected)
 
