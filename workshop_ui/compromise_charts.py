@@ -386,8 +386,9 @@ def frontier_chart(
         )
         .encode(x=x, y=y, order="leadership:Q", tooltip=_tooltips(result, named=False))
     )  # fmt: skip
+    # Two to a row: three ran off a phone's screen, the deal's entry among them.
     legend = alt.Legend(
-        orient="bottom", direction="horizontal", columns=3, symbolSize=110, labelOffset=8,
+        orient="bottom", direction="horizontal", columns=2, symbolSize=110, labelOffset=8,
         columnPadding=18, symbolStrokeWidth=2.5,
     )  # fmt: skip
     named = (
