@@ -388,8 +388,8 @@ def frontier_chart(
     )  # fmt: skip
     # Two to a row: three ran off a phone's screen, the deal's entry among them.
     legend = alt.Legend(
-        orient="bottom", direction="horizontal", columns=2, symbolSize=110, labelOffset=8,
-        columnPadding=18, symbolStrokeWidth=2.5,
+        orient="bottom", direction="horizontal", columns=2, symbolSize=110, labelOffset=6,
+        columnPadding=8, symbolStrokeWidth=2.5,
     )  # fmt: skip
     named = (
         alt.Chart(points.assign(size=points["kind"].map(POINT_SIZES)))
