@@ -3,9 +3,9 @@ and how sure the room can be of it, redrawn on their own.
 
 A move of the bargaining weight, a click on the chart or a robust-deal search changes only this
 part of the page, so only it runs again (a Streamlit fragment): the proposals above and the
-report below stay as they were, and the browser redraws a third less. Anything here that
-changes the working scenario (adopting a plan, widening a range) runs the whole page again, so
-the sidebar, the proposals and the report follow it.
+report below stay as they were, and the browser takes in about half as many elements. Anything
+here that changes the working scenario (adopting a plan, widening a range) runs the whole page
+again, so the sidebar, the proposals and the report follow it.
 """
 
 from __future__ import annotations
