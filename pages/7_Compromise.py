@@ -1,7 +1,7 @@
 import streamlit as st
 
 from workshop_ui import compromise_view as view
-from workshop_ui import layout, proposal_actions, room_live, rooms, state
+from workshop_ui import layout, proposal_actions, room_live, rooms, state, uncertainty_view
 from workshop_ui.compromise_outcome import outcome_sections
 from workshop_ui.unreadable import unreadable_warning
 
@@ -66,6 +66,7 @@ with rule_column:
     rule = view.rule_control()
 request = view.search_controls(working, status_quo, locks)
 outcome_sections(request, constraints, rule, rep_utility, chosen, usable, state.revision())
+uncertainty_view.spread_controls()  # the ranges of section 4: not redrawn by a weight move
 
 st.header("5. Workshop report", divider="gray")
 record = view.room_record(here, usable, chosen)

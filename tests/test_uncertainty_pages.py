@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -60,6 +61,30 @@ def test_a_spread_slider_writes_into_the_working_scenario():
     app.slider(key="uncertainty_spread_price_elasticity").set_value(50.0).run()
     assert not app.exception
     assert app.session_state["working_scenario"].uncertainty.spread["price_elasticity"] == 0.5
+
+
+def band_titles(app: AppTest) -> list[str]:
+    """The titles of the band charts on the page, in order."""
+    band_names = {title for _, title, _ in FIGURES}
+    titles = []
+    for chart in app.get("vega_lite_chart"):
+        title = json.loads(chart.proto.spec).get("title", {})
+        text = title.get("text") if isinstance(title, dict) else title
+        if text in band_names:
+            titles.append(text)
+    return titles
+
+
+def test_three_bands_show_by_default_and_every_figure_on_request():
+    # Each band is a chart the browser redraws when the plans move: three by default (what
+    # each side bargains over and the launch's goal), all nine when asked.
+    app = open_page("pages/4_Outcomes.py")
+    assert band_titles(app) == [
+        "Leadership's value", "Reps' earnings less the cost of effort", "New-product share",
+    ]  # fmt: skip
+    app.toggle(key="outcomes_every_band").set_value(True).run()
+    assert not app.exception
+    assert band_titles(app) == [title for _, title, _ in FIGURES]
 
 
 def test_compromise_shows_how_sure_we_are_without_an_exception():

@@ -39,12 +39,22 @@ PAGE_TRAJECTORIES = 10
 DEAL = "Suggested deal"
 ROBUST = "Robust deal"
 _ROBUST_WANTED = "uncertainty_robust_for"  # the search, limits and measure it was asked for
+# What each side bargains over and the launch's goal: the bands shown first.
+HEADLINE_FIGURES = tuple(
+    next(figure for figure in FIGURES if figure[0] == name)
+    for name in ("leadership_value", "rep_utility", "new_product_share")
+)
 _REPS_UNITS = {"rep_utility": "money per rep", "expected_earnings": "money per rep",
                "motivation": "points of motivation"}  # fmt: skip
 
 
 def spread_controls() -> None:
-    """A slider per kind of input: how far either side of its stated value it may be."""
+    """A slider per kind of input: how far either side of its stated value it may be.
+
+    Below the figures they change. On the Compromise page they are outside the part a
+    bargaining-weight move redraws: a move leaves them as they are, and a change of range
+    redraws the whole page.
+    """
     with st.expander("Widen or narrow the ranges", icon=":material/tune:"):
         st.caption(
             "How far each kind of estimate may be from the value stated in the scenario, "
@@ -85,7 +95,6 @@ def outcomes_section(working: Scenario, status_quo: Scenario) -> None:
     """The working plan against the status quo: the chance both gain, bands, what decides it."""
     status_quo = status_quo if status_quo.product_ids == working.product_ids else working
     _intro(working)
-    spread_controls()
     draws = page_draws(working)
     if working == status_quo:
         with st.spinner(f"Valuing the plan over {draws:,} draws of the uncertain inputs…"):
@@ -96,7 +105,8 @@ def outcomes_section(working: Scenario, status_quo: Scenario) -> None:
             "estimate decides it.",
             icon=":material/info:",
         )
-        band_grid(found, working.metadata.currency)
+        band_grid(found, working.metadata.currency, "outcomes")
+        spread_controls()
         return
     with st.spinner(f"Valuing the plan over {draws:,} draws of the uncertain inputs…"):
         found = bands(working, status_quo, [(STATUS_QUO, status_quo), (WORKING, working)])
@@ -106,7 +116,8 @@ def outcomes_section(working: Scenario, status_quo: Scenario) -> None:
         chance_tile(found[1], WORKING, "rep_utility")
     with ranking_column:
         ranking_section(ranking)
-    band_grid(found, working.metadata.currency)
+    band_grid(found, working.metadata.currency, "outcomes")
+    spread_controls()
 
 
 def compromise_section(
@@ -122,7 +133,6 @@ def compromise_section(
     """The suggested deal (once searched) and the proposals picked for comparison, against
     the status quo."""
     _intro(working)
-    spread_controls()
     plans = [*_deal(request, constraints, rule, weight, rep_utility),
              *((p.scenario.metadata.name, p.scenario) for p in proposals)]  # fmt: skip
     if not plans:
@@ -148,7 +158,7 @@ def compromise_section(
         st.caption(layout.literal(robust_note(named[DEAL], named[ROBUST])))
     st.markdown(f"**Which assumption decides it**, for {layout.literal(label)}")
     ranking_section(ranking, rep_utility)
-    band_grid(found, working.metadata.currency)
+    band_grid(found, working.metadata.currency, "compromise")
 
 
 def _deal(
@@ -198,7 +208,8 @@ def _intro(working: Scenario) -> None:
     st.caption(
         "Elasticities, unassisted demand, the reps' effort response and habit are estimates. "
         f"The figures below are based on {draws:,} draws of them within their ranges (seed "
-        f"{working.uncertainty.seed}), each plan beside today's plan in the same draw."
+        f"{working.uncertainty.seed}), each plan beside today's plan in the same draw; widen or "
+        "narrow the ranges under the bands."
     )
 
 
@@ -279,14 +290,18 @@ def _ranking_spec(digest: str, _ranking: Ranking, reps_unit: str, presents: bool
 
 @st.cache_resource(max_entries=64, show_spinner=False)
 def _band_specs(
-    digest: str, _found: Sequence[PlanUncertainty], currency: str, presents: bool
+    digest: str,
+    _found: Sequence[PlanUncertainty],
+    currency: str,
+    presents: bool,
+    figures: tuple[tuple[str, str, str], ...],
 ) -> tuple[dict, ...]:
     """The band charts' specs, kept by the plans' content (``digest``): a weight move back to
     a deal seen before builds none."""
     styled = presenting.presented if presents else None
     return tuple(
         pictures.band_spec(_found, field, title, kind, currency=currency, styled=styled)
-        for field, title, kind in FIGURES
+        for field, title, kind in figures
     )
 
 
@@ -294,14 +309,27 @@ def _digest(value: object) -> str:
     return hashlib.blake2b(pickle.dumps(value), digest_size=16).hexdigest()
 
 
-def band_grid(found: Sequence[PlanUncertainty], currency: str) -> None:
-    """A band per headline figure, three to a row; money in ``currency``."""
+def band_grid(found: Sequence[PlanUncertainty], currency: str, page: str) -> None:
+    """A band for what each side bargains over and the launch's goal, three to a row, and on
+    request for every figure; money in ``currency``.
+
+    Three by default: each band is a chart the browser redraws whenever the plans move (a
+    bargaining-weight move on the Compromise page), and nine stacked bands are a long scroll on
+    a phone.
+    """
     st.caption(
         "Each bar holds 80 % of the draws (10 % fall below it, 10 % above); the dark tick is "
         "the median and each dot one chance in twenty."
     )
-    specs = _band_specs(_digest(found), found, currency, presenting.is_on())
-    for start in range(0, len(FIGURES), 3):
+    every = st.toggle(
+        f"All {len(FIGURES)} figures", key=f"{page}_every_band",
+        help="Add contribution, revenue, gross margin, earnings per rep, motivation and team "
+        "selling hours to leadership's value, the reps' earnings less the cost of effort and "
+        "the new product's share.",
+    )  # fmt: skip
+    figures = FIGURES if every else HEADLINE_FIGURES
+    specs = _band_specs(_digest(found), found, currency, presenting.is_on(), figures)
+    for start in range(0, len(figures), 3):
         for column, spec in zip(st.columns(3), specs[start : start + 3], strict=False):
             with column:
                 charts.show_spec(spec)

@@ -96,7 +96,8 @@ def test_hovering_shows_a_plan_and_a_clicked_plan_can_become_the_working_one(vis
 
 
 def sent_texts(frames: list) -> list[str]:
-    """The headings and Markdown the server sent in these websocket frames, in order."""
+    """The headings, Markdown and slider labels the server sent in these websocket frames, in
+    order."""
     from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
     texts = []
@@ -111,6 +112,8 @@ def sent_texts(frames: list) -> list[str]:
         kind = element.WhichOneof("type")
         if kind in ("heading", "markdown"):
             texts.append(getattr(element, kind).body)
+        elif kind == "slider":
+            texts.append(element.slider.label)
     return texts
 
 
@@ -134,4 +137,6 @@ def test_a_weight_move_redraws_the_deal_and_leaves_the_rest_of_the_page(visit):
     assert "3. The suggested deal" in sent and "4. How sure are we?" in sent
     assert any(text.startswith("**Weighted Nash deal**, from the status quo") for text in sent)
     assert "1. Proposals" not in sent and "5. Workshop report" not in sent
+    # The ranges of section 4 do not move with the weight, so they are not sent again.
+    assert "Leadership's bargaining weight" in sent and "Habit, ± points" not in sent
     assert_clean(visit)
