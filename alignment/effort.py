@@ -17,6 +17,7 @@ from alignment.tolerances import (
     EXTRAPOLATE_AFTER,
     MAX_STEADY_RATIO,
     MAX_STEP_EXPONENT,
+    NO_GAIN_WEIGHT,
     PLAIN_DAMPING,
     POWER_STEPS,
     STEADY_RATIO_CHANGE,
@@ -99,6 +100,7 @@ def allocate_hours(
     parts = map_slices(run, plans)
     converged = np.concatenate([part[0] for part in parts])
     iterations = max(int(part[1]) for part in parts)
+    converged &= np.isfinite(hours).all(axis=1)  # a mix that reached NaN never counts
     return Allocation(hours=hours, converged=converged, iterations=iterations)
 
 
@@ -169,7 +171,7 @@ def allocate_hours_vectorised(
             demand, batch.value, value_share, share, assisted, batch.weight_scale
         )
         total_weight = weights.sum(axis=0)
-        has_gain = total_weight > 0
+        has_gain = total_weight > NO_GAIN_WEIGHT
         if iteration <= POWER_STEPS:
             theta = damping
             step = power_step(
@@ -219,9 +221,9 @@ def allocate_hours_vectorised(
     # Exact budget: the damped update keeps Σe = H up to rounding; remove the rounding.
     np.maximum(result, 0.0, out=result)
     result *= budget / result.sum(axis=0)
-    return Allocation(
-        hours=np.ascontiguousarray(result.T), converged=converged, iterations=iteration
-    )
+    hours = np.ascontiguousarray(result.T)
+    converged &= np.isfinite(hours).all(axis=1)  # as the compiled allocation
+    return Allocation(hours=hours, converged=converged, iterations=iteration)
 
 
 def fading(
@@ -281,7 +283,8 @@ def power_step(
     # Plans where no hour gains anything give NaN here; the caller keeps their hours.
     with np.errstate(divide="ignore", invalid="ignore"):
         log_target = np.log(weights)  # −inf where an hour gains nothing: those go to 0
-        log_target += np.log(team_hours / total_weight)
+        # Logs apart, as in the compiled step: the quotient overflows for a tiny total.
+        log_target += np.log(team_hours) - np.log(total_weight)
     # 1 − ρ = f (1 − γ (1 − 2s))
     kappa = share * (2.0 * gamma)
     np.subtract(gamma, kappa, out=kappa)

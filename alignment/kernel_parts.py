@@ -18,6 +18,7 @@ from alignment.kernel_cache import INLINE
 from alignment.tolerances import (
     MAX_STEADY_RATIO,
     MAX_STEP_EXPONENT,
+    NO_GAIN_WEIGHT,
     PLAIN_DAMPING,
     STEADY_RATIO_CHANGE,
 )
@@ -85,7 +86,9 @@ def gain_weights(value, share, assisted, weight_scale, segment, totals, weights)
 def power_step(gamma, budget, floor, hours, share, assisted, weights, total_weight, step):
     """:func:`alignment.effort.power_step` for one plan, into ``step``."""
     products = hours.shape[0]
-    scale = math.log(budget / total_weight)
+    # Logs apart: a total weight near the smallest float (a capped plan that pays next to
+    # nothing more per unit) would make budget / total_weight overflow to inf.
+    scale = math.log(budget) - math.log(total_weight)
     largest = -np.inf
     for i in range(products):
         log_hours = math.log(max(hours[i], floor[i]))
@@ -119,13 +122,13 @@ def allocator_step(value, share, assisted, weight_scale, gamma, budget, floor, h
     total_weight = gain_weights(value, share, assisted, weight_scale, segment, totals, weights)
     if iteration <= power_steps:
         theta = damping
-        if total_weight > 0:
+        if total_weight > NO_GAIN_WEIGHT:
             power_step(gamma, budget, floor, hours, share, assisted, weights, total_weight, step)
     else:
         theta = PLAIN_DAMPING
-        if total_weight > 0:
+        if total_weight > NO_GAIN_WEIGHT:
             plain_step(budget, hours, weights, total_weight, step)
-    if not total_weight > 0:
+    if not total_weight > NO_GAIN_WEIGHT:
         step[:] = 0.0
     return theta
 

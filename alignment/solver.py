@@ -39,6 +39,7 @@ from alignment.tolerances import (
     MAX_ITERATIONS,
     MAX_RATIO,
     MIN_HOURS_DAMPING,
+    NO_GAIN_WEIGHT,
     PAY_TOLERANCE,
     PLAIN_DAMPING,
     SETTLE_STEPS,
@@ -229,7 +230,7 @@ class HoursSolver:
             theta = PLAIN_DAMPING
             with np.errstate(divide="ignore", invalid="ignore"):
                 step = (weights / total_weight) * team_hours - hours
-        has_gain = total_weight > 0
+        has_gain = total_weight > NO_GAIN_WEIGHT
         if not has_gain.all():
             step[:, ~has_gain] = 0.0  # no product gains from an hour: stay put
         return step, theta
@@ -318,7 +319,8 @@ class HoursSolver:
             np.concatenate([part[i] for part in parts]) for i in range(4)
         )
         return Solution(
-            pay_hours=hours, team_hours=team_hours, conflict=conflict, settled=settled,
+            pay_hours=hours, team_hours=team_hours, conflict=conflict,
+            settled=settled & _finite(hours, team_hours),
             iterations=int(max(part[4] for part in parts)),
         )  # fmt: skip
 
@@ -384,9 +386,11 @@ class HoursSolver:
             # H moves linearly near its fixed point (hours → mix → conflict and pay →
             # motivation → hours): where two successive changes keep a steady ratio r, step
             # to where the line through them meets the fixed point, ΔH/(1 − r) (Aitken's
-            # extrapolation). For 0 < r < 1 that is the limit of the geometric series; for
-            # r > 1 (a strong effort response on a motivation that moves a lot with hours, where
-            # plain steps run away from the fixed point) it steps back towards it.
+            # extrapolation): for r < 1 the limit of the geometric series. Not for r > 1: steps
+            # that grow run away from a fixed point that repels (a strong effort response on a
+            # motivation that moves a lot with hours), and reps do not stay at such a point, so H
+            # carries on the way it moves, to the next fixed point that holds (or its bound).
+            # Stepping back onto the repelling point would put more pay at fewer hours.
             with np.errstate(divide="ignore", invalid="ignore"):
                 ratio = change / last_change
                 steady = (
@@ -394,7 +398,7 @@ class HoursSolver:
                         np.abs(ratio - last_ratio)
                         < STEADY_HOURS_RATIO * np.maximum(np.abs(ratio), 1.0)
                     )
-                    & (np.abs(1.0 - ratio) > 1.0 - MAX_RATIO)
+                    & (ratio < MAX_RATIO)
                     & np.isfinite(ratio)
                     # Only once the mix keeps up: a lagging mix makes r noise.
                     & (last_step < EXTRAPOLATE_MIX_TOLERANCE * team_hours)
@@ -488,7 +492,14 @@ class HoursSolver:
         # Exact budget: the steps keep Σe = H up to rounding; remove the rounding.
         np.maximum(out_hours, 0.0, out=out_hours)
         out_hours *= out_team_hours / out_hours.sum(axis=0)
+        pay_hours = np.ascontiguousarray(out_hours.T)
         return Solution(
-            pay_hours=np.ascontiguousarray(out_hours.T), team_hours=out_team_hours,
-            conflict=out_conflict, settled=settled, iterations=iteration,
+            pay_hours=pay_hours, team_hours=out_team_hours, conflict=out_conflict,
+            settled=settled & _finite(pay_hours, out_team_hours), iterations=iteration,
         )  # fmt: skip
+
+
+def _finite(pay_hours: np.ndarray, team_hours: np.ndarray) -> np.ndarray:
+    """Plans whose mix and hours are numbers: a plan that reached NaN never counts as settled,
+    so it is flagged and never proposed."""
+    return np.isfinite(pay_hours).all(axis=1) & np.isfinite(team_hours)

@@ -355,7 +355,7 @@ def solve_plans(fixed, gamma, unassisted, weight_scale, pay_per_unit, quota_per_
             ratio = change / last_change
             steady = (
                 abs(ratio - last_ratio) < STEADY_HOURS_RATIO * max(abs(ratio), 1.0)
-                and abs(1.0 - ratio) > 1.0 - MAX_RATIO
+                and ratio < MAX_RATIO
                 and np.isfinite(ratio)
                 and last_step < EXTRAPOLATE_MIX_TOLERANCE * team_hours
             )

@@ -8,6 +8,11 @@ Shared by the vectorised solvers (:mod:`alignment.effort`, :mod:`alignment.solve
 # Plans still moving after this many power steps continue with plain damped fixed-point steps,
 # which are slower but settle where the power step keeps overshooting.
 POWER_STEPS = 60
+# A total gain weight at or below this is no gain: an hour's gain weight is value per unit ×
+# share × market size, in the 1e-2–1e10 range, so this only catches a plan that pays next to
+# nothing (a cap some 300 orders of magnitude under the plain commission), where the weights
+# are rounding dust and neither allocator could follow them alike.
+NO_GAIN_WEIGHT = 1e-200
 PLAIN_DAMPING = 0.85
 # The power step's exponent 1 / (1 − γ(1 − 2s)) grows without bound as γ(1 − 2s) nears 1.
 MAX_STEP_EXPONENT = 3.0

@@ -1,0 +1,55 @@
+"""Scenarios the property tests once found breaking the model, kept so every run checks them.
+
+Each file in ``tests/fixtures/found`` says in its description what it broke.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from test_compiled_solvers import assert_same, both_solutions, random_plans
+from test_properties import batch, with_pay_scaled
+
+from alignment import Plans, evaluate, load_scenario
+from alignment.evaluate import calibrated
+
+FOUND = Path(__file__).resolve().parent / "fixtures" / "found"
+
+
+def found(name: str):
+    return load_scenario(FOUND / f"{name}.yaml")
+
+
+def test_a_cap_far_below_the_plain_commission_leaves_every_figure_finite():
+    # The pay multiplier is about 1e-307, so the allocator's weights are the smallest floats:
+    # their total once overflowed a quotient to inf and every share and hour became NaN.
+    scenario = found("capped_pay_next_to_nothing")
+    outcomes = evaluate(scenario, random_plans(scenario, 20, seed=11))
+    for figure in ("share", "units", "hours", "team_hours", "expected_earnings", "motivation",
+                   "contribution", "leadership_value"):  # fmt: skip
+        assert np.isfinite(getattr(outcomes, figure)).all(), figure
+    assert outcomes.converged.all()
+    assert np.allclose(outcomes.hours.sum(axis=1), outcomes.team_hours)
+
+
+@pytest.mark.parametrize("factor", [1.01, 1.05, 1.125, 1.5])
+def test_more_pay_never_tips_the_reps_to_fewer_hours(factor):
+    # Today's hours are a fixed point that repels: a little more selling time lowers the reps'
+    # role conflict enough to raise motivation and hours again. A raise sent the solver back
+    # across that point to the least hours the reps may work (motivation 0, earnings down 3 %).
+    scenario = found("effort_tipping_point")
+    plans = Plans.from_scenario(scenario)
+    outcomes = evaluate(scenario, batch(plans, with_pay_scaled(plans, factor)))
+    assert outcomes.converged.all()
+    for figure in ("team_hours", "motivation", "expected_earnings"):
+        before, after = getattr(outcomes, figure)
+        assert after >= before * (1 - 1e-9), figure
+
+
+@pytest.mark.parametrize("name", ["capped_pay_next_to_nothing", "effort_tipping_point"])
+def test_the_compiled_solver_lands_where_the_vectorised_one_does_on_the_found_cases(name):
+    scenario = found(name)
+    demand = calibrated(scenario)
+    assert_same(*both_solutions(scenario, random_plans(scenario, 30, seed=5), demand, True))
