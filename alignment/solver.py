@@ -147,7 +147,7 @@ class HoursSolver:
         """``H = H̄ (M / M̄)^ζ`` within the team's range; ``H̄`` where hours are held."""
         reference = c.reference_motivation
         ratio = np.where(reference > 0, score / np.where(reference > 0, reference, 1.0), 1.0)
-        hours = self.reference_team_hours * np.maximum(ratio, 1e-12) ** c.effort_response
+        hours = self.reference_team_hours * np.maximum(ratio, 0.0) ** c.effort_response
         hours = np.minimum(np.maximum(hours, self.fewest_hours), self.most_hours)
         return np.where(np.isnan(reference), self.reference_team_hours, hours)
 

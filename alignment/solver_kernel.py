@@ -247,7 +247,7 @@ def _effort_hours(score, reference, response, team):
     if np.isnan(reference):
         return team[REFERENCE_HOURS]
     ratio = score / reference if reference > 0 else 1.0
-    hours = team[REFERENCE_HOURS] * max(ratio, 1e-12) ** response
+    hours = team[REFERENCE_HOURS] * max(ratio, 0.0) ** response
     return min(max(hours, team[FEWEST_HOURS]), team[MOST_HOURS])
 
 

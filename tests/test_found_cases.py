@@ -48,7 +48,26 @@ def test_more_pay_never_tips_the_reps_to_fewer_hours(factor):
         assert after >= before * (1 - 1e-9), figure
 
 
-@pytest.mark.parametrize("name", ["capped_pay_next_to_nothing", "effort_tipping_point"])
+def test_at_zero_motivation_the_hours_fall_to_the_teams_fewest():
+    # H = H̄ (M / M̄)^ζ: with M at 0 that is 0 for any ζ > 0, so the team's fewest hours. A floor
+    # of 1e-12 on M / M̄ stopped H at H̄ · 1e-12^0.016 (64 % of today's) for this small ζ.
+    scenario = found("motivation_next_to_zero")
+    demand = calibrated(scenario)
+    plans = Plans.from_scenario(scenario)
+    outcomes = evaluate(scenario, batch(plans, with_pay_scaled(plans, 1.5)), demand)
+    team = scenario.sales_team
+    assert outcomes.converged.all()
+    assert outcomes.motivation[1] == 0.0
+    assert outcomes.team_hours[1] == pytest.approx(team.reps * team.hours_floor)
+    ratio = outcomes.motivation / demand.reference_motivation
+    expected = np.clip(team.reps * team.hours_per_rep * ratio**team.effort_response,
+                       team.reps * team.hours_floor, team.reps * team.hours_ceiling)  # fmt: skip
+    np.testing.assert_allclose(outcomes.team_hours, expected, rtol=1e-6)
+
+
+@pytest.mark.parametrize(
+    "name", ["capped_pay_next_to_nothing", "effort_tipping_point", "motivation_next_to_zero"]
+)
 def test_the_compiled_solver_lands_where_the_vectorised_one_does_on_the_found_cases(name):
     scenario = found(name)
     demand = calibrated(scenario)
