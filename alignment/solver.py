@@ -188,9 +188,16 @@ class HoursSolver:
         with np.errstate(divide="ignore", invalid="ignore"):
             step = fraction - gap / slope
         step = np.where(np.isfinite(step), step, fraction)
+        # A step past moving every hour overshot (a strategic product at its effort floor,
+        # where the share barely moves): the safeguarded root-find answers instead.
+        overshot = (step > 1.0) & (fraction < 1.0)
         step = np.minimum(np.maximum(step, 0.0), 1.0)
         unreachable = (fraction >= 1.0) & (gap < 0)
-        return np.where(unreachable, 1.0, step * per_hour)
+        tracked = np.where(unreachable, 1.0, step * per_hour)
+        if overshot.any():
+            index = np.flatnonzero(overshot)
+            tracked[index] = self.conflict(hours[:, index], c.take(index), start=conflict[index])
+        return tracked
 
     def _new_product_share(
         self, hours: np.ndarray, direction: np.ndarray | None, c: Columns

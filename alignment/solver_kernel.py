@@ -208,6 +208,10 @@ def _track_conflict(hours, conflict, habit, todays_mix, productivity, floor, una
     step = fraction - gap / slope
     if not np.isfinite(step):
         step = fraction
+    if step > 1.0 and fraction < 1.0:  # overshot: the safeguarded root-find, as vectorised
+        return _conflict(hours, conflict, habit, todays_mix, productivity, floor, unassisted,
+                         gamma, fixed, size, strategic, strategic_market, target, segment,
+                         totals, scratch)  # fmt: skip
     step = min(max(step, 0.0), 1.0)
     if fraction >= 1.0 and gap < 0:
         return 1.0
