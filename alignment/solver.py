@@ -21,7 +21,7 @@ from dataclasses import dataclass, fields
 import numpy as np
 
 from alignment import solver_kernel
-from alignment.commission import team_payout
+from alignment.commission import Payout, team_payout
 from alignment.demand import EFFORT_FLOOR, Demand, segment_totals
 from alignment.effort import POWER_STEPS, fading, gain_weights, power_step
 from alignment.goals import role_conflict
@@ -29,21 +29,10 @@ from alignment.motivation import Motivation, rep_motivation
 from alignment.plan_chunks import map_slices
 from alignment.scenario import Scenario
 from alignment.tolerances import (
-    CONFLICT_TOLERANCE,
-    DAMPING,
-    DROP_SHARE,
-    EXTRAPOLATE_MIX_TOLERANCE,
-    FULL_STEPS,
     HOURS_TOLERANCE,
-    LOOSE_HOURS_TOLERANCE,
-    MAX_ITERATIONS,
-    MAX_RATIO,
-    MIN_HOURS_DAMPING,
     NO_GAIN_WEIGHT,
-    PAY_TOLERANCE,
     PLAIN_DAMPING,
     SETTLE_STEPS,
-    STEADY_HOURS_RATIO,
 )
 
 
@@ -166,7 +155,7 @@ class HoursSolver:
             steps=steps,
         )  # fmt: skip
 
-    def _track_conflict(self, hours: np.ndarray, c: Columns, conflict: np.ndarray) -> np.ndarray:
+    def track_conflict(self, hours: np.ndarray, c: Columns, conflict: np.ndarray) -> np.ndarray:
         """One Newton step of :func:`alignment.goals.role_conflict` from ``conflict``: the same
         move of hours, for a mix that has moved since the conflict was found."""
         if not self.strategic.any():
@@ -221,7 +210,7 @@ class HoursSolver:
         slope = (moves * self.size * share * lift).sum(axis=0) / self.strategic_market
         return new_product, slope
 
-    def _mix_step(
+    def mix_step(
         self, hours: np.ndarray, share: np.ndarray, assisted: np.ndarray, pay: np.ndarray,
         team_hours: np.ndarray, c: Columns, iteration: int,
     ) -> tuple[np.ndarray, float]:  # fmt: skip
@@ -242,7 +231,7 @@ class HoursSolver:
             step[:, ~has_gain] = 0.0  # no product gains from an hour: stay put
         return step, theta
 
-    def _settle_mix(
+    def settle_mix(
         self, hours: np.ndarray, pay: np.ndarray, team_hours: np.ndarray, c: Columns,
         iteration: int,
     ) -> tuple[np.ndarray, np.ndarray]:  # fmt: skip
@@ -258,7 +247,7 @@ class HoursSolver:
             work = hours[:, active]
             share, assisted = self.shares(work, part)
             budget = team_hours[active]
-            step, theta = self._mix_step(
+            step, theta = self.mix_step(
                 work, share, assisted, pay[:, active], budget, part, iteration + step_number
             )
             size = np.abs(step).max(axis=0)
@@ -327,186 +316,35 @@ class HoursSolver:
         )
         return Solution(
             pay_hours=hours, team_hours=team_hours, conflict=conflict,
-            settled=settled & _finite(hours, team_hours),
+            settled=settled & finite_plans(hours, team_hours),
             iterations=int(max(part[4] for part in parts)),
         )  # fmt: skip
 
+    def payout(
+        self, share: np.ndarray, hours: np.ndarray, team_hours: np.ndarray, c: Columns
+    ) -> tuple[Payout, np.ndarray, np.ndarray]:
+        """The team's payout on the units sold at ``hours`` (whose shares are ``share``), the
+        marginal pay per unit it gives, and the units."""
+        has_habit = bool(np.any(c.habit))
+        sold = self.shares(self.mix(hours, team_hours, c), c)[0] if has_habit else share
+        units = self.size * sold
+        payout = team_payout(
+            (c.pay_per_unit * units).sum(axis=0), (c.basis_per_unit * units).sum(axis=0),
+            self.reps, self.quota_per_rep, self.accelerator, self.cap, self.spread,
+        )  # fmt: skip
+        pay = c.pay_per_unit * payout.commission_multiplier
+        pay += c.quota_per_unit * payout.attainment_slope
+        return payout, pay, units
+
     def solve_vectorised(self, c: Columns, respond: bool) -> Solution:
         """:meth:`solve` for every plan at once in numpy: the reference the compiled solver
-        is tested against."""
-        plans = c.productivity.shape[0]
-        has_habit = bool(np.any(c.habit))
-        team_hours = np.full(plans, self.reference_team_hours)
-        hours = self.todays_mix * team_hours
-        pay = c.pay_per_unit.copy()
-        conflict = np.zeros(plans)
-        last_change, last_ratio = np.zeros(plans), np.zeros(plans)
-        hours_damping = np.ones(plans)
-        last_step = np.full(plans, np.inf)
-        known = np.zeros(plans, dtype=bool)  # plans whose conflict has been worked out
-        primed = np.zeros(plans, dtype=bool)  # plans whose hours-held mix has settled
-        out_hours = np.empty_like(hours)
-        out_team_hours = np.empty(plans)
-        out_conflict = np.zeros(plans)
-        settled = np.zeros(plans, dtype=bool)
-        active = np.arange(plans)
-        done = np.zeros(plans, dtype=bool)  # settled plans still in the working arrays
-        iteration = 0
-        while iteration < MAX_ITERATIONS and active.size:
-            iteration += 1
-            share, assisted = self.shares(hours, c)
-            sold = self.shares(self.mix(hours, team_hours, c), c)[0] if has_habit else share
-            units = self.size * sold
-            payout = team_payout(
-                (c.pay_per_unit * units).sum(axis=0), (c.basis_per_unit * units).sum(axis=0),
-                self.reps, self.quota_per_rep, self.accelerator, self.cap, self.spread,
-            )  # fmt: skip
-            new_pay = c.pay_per_unit * payout.commission_multiplier
-            new_pay += c.quota_per_unit * payout.attainment_slope
-            pay_settled = np.abs(new_pay - pay).max(axis=0) <= PAY_TOLERANCE * c.pay_scale
-            if respond:
-                # Hours stay at H̄ until the mix (finished below) and pay have settled there
-                # (the status quo's own solution, where M̄ was found: the loop starts at its
-                # fixed point H̄, which a strong effort response can make repelling);
-                # then the conflict is found afresh, and tracked by one Newton step from the
-                # last root each step as the mix moves.
-                release = ~known & primed & pay_settled
-                if known.any():
-                    conflict = np.where(known, self._track_conflict(hours, c, conflict), 0.0)
-                if release.any():
-                    index = np.flatnonzero(release)
-                    conflict[index] = self.conflict(hours[:, index], c.take(index))
-                    known |= release
-                motivation = self.motivation(
-                    payout.share_at_quota, conflict, (new_pay * units).sum(axis=0),
-                    payout.variable_pay_per_rep,
-                )  # fmt: skip
-                new_team_hours = np.where(known, self.effort_hours(motivation.score, c), team_hours)
-                hours_settled = known & (
-                    np.abs(new_team_hours - team_hours) <= PAY_TOLERANCE * self.reference_team_hours
-                )
-            else:
-                new_team_hours, hours_settled = team_hours, True
-            damping = 1.0 if iteration <= FULL_STEPS else DAMPING
-            pay += damping * (new_pay - pay)
-            change = new_team_hours - team_hours
-            # H moves linearly near its fixed point (hours → mix → conflict and pay →
-            # motivation → hours): where two successive changes keep a steady ratio r, step
-            # to where the line through them meets the fixed point, ΔH/(1 − r) (Aitken's
-            # extrapolation): for r < 1 the limit of the geometric series. Not for r > 1: steps
-            # that grow run away from a fixed point that repels (a strong effort response on a
-            # motivation that moves a lot with hours), and reps do not stay at such a point, so H
-            # carries on the way it moves, to the next fixed point that holds (or its bound).
-            # Stepping back onto the repelling point would put more pay at fewer hours.
-            with np.errstate(divide="ignore", invalid="ignore"):
-                ratio = change / last_change
-                steady = (
-                    (
-                        np.abs(ratio - last_ratio)
-                        < STEADY_HOURS_RATIO * np.maximum(np.abs(ratio), 1.0)
-                    )
-                    & (ratio < MAX_RATIO)
-                    & np.isfinite(ratio)
-                    # Only once the mix keeps up: a lagging mix makes r noise.
-                    & (last_step < EXTRAPOLATE_MIX_TOLERANCE * team_hours)
-                )
-            # Where H swings back and forth (a strong effort response on a motivation that
-            # moves a lot with hours), each swing halves the plan's steps on H, and H waits for
-            # the mix to settle at its current value before it moves again: for such a plan
-            # the loop steps on H as over whole allocations, which is what settles it.
-            swung = hours_damping < 1.0
-            move = ~swung | (last_step < LOOSE_HOURS_TOLERANCE * team_hours)
-            steady &= ~swung
-            hours_damping = np.where(
-                move & (change * last_change < 0.0),
-                np.maximum(0.5 * hours_damping, MIN_HOURS_DAMPING),
-                hours_damping,
-            )
-            next_team_hours = team_hours + move * np.where(
-                steady,
-                change / (1.0 - np.where(steady, ratio, 0.0)),
-                np.minimum(damping, hours_damping) * change,
-            )
-            next_team_hours = np.minimum(
-                np.maximum(next_team_hours, self.fewest_hours), self.most_hours
-            )
-            last_change = np.where(move, change, last_change)
-            last_ratio = np.where(move, np.where(steady, 0.0, ratio), last_ratio)
-            hours *= next_team_hours / team_hours
-            team_hours = next_team_hours
+        is tested against (:mod:`alignment.solver_reference`)."""
+        from alignment.solver_reference import solve_vectorised
 
-            # One allocator step at the new pay rates and hours.
-            step, theta = self._mix_step(hours, share, assisted, pay, team_hours, c, iteration)
-            last_step = np.abs(step).max(axis=0)
-            mix_settled = last_step < LOOSE_HOURS_TOLERANCE * team_hours / theta
-            step *= theta
-            hours += step
-            if respond:
-                prime = ~known & ~primed & pay_settled & mix_settled
-                if prime.any():
-                    # Finish the hours-held mix first, so the hours start from its solution.
-                    index = np.flatnonzero(prime)
-                    hours[:, index] = self._settle_mix(
-                        hours[:, index], pay[:, index], team_hours[index], c.take(index),
-                        iteration,
-                    )[0]  # fmt: skip
-                    primed |= prime
-            ready = pay_settled & hours_settled & mix_settled & ~done
-            if ready.any():
-                # Pay and hours have settled: finish the mix with allocator steps alone, work
-                # the conflict out afresh, and let plans whose hours that moves carry on.
-                index = np.flatnonzero(ready)
-                part = c.take(index)
-                hours[:, index], exact = self._settle_mix(
-                    hours[:, index], pay[:, index], team_hours[index], part, iteration
-                )
-                if respond:
-                    fresh = self.conflict(hours[:, index], part, start=conflict[index])
-                    again = self.motivation(
-                        payout.share_at_quota[index], fresh,
-                        (new_pay[:, index] * units[:, index]).sum(axis=0),
-                        payout.variable_pay_per_rep[index],
-                    )  # fmt: skip
-                    moved = np.abs(self.effort_hours(again.score, part) - team_hours[index])
-                    conflict[index] = fresh
-                    exact &= moved <= CONFLICT_TOLERANCE * self.reference_team_hours
-                ready[index] = exact  # the rest carry on, their mix nearer
-            if ready.any():
-                index = active[ready]
-                out_hours[:, index] = hours[:, ready]
-                out_team_hours[index] = team_hours[ready]
-                out_conflict[index] = conflict[ready]
-                settled[index] = True
-                done |= ready
-                if done.all():
-                    active = active[:0]
-                    break
-                if done.mean() >= DROP_SHARE:
-                    keep = ~done
-                    active, c = active[keep], c.take(keep)
-                    hours, team_hours = hours[:, keep], team_hours[keep]
-                    pay, conflict = pay[:, keep], conflict[keep]
-                    last_change, last_step = last_change[keep], last_step[keep]
-                    last_ratio, hours_damping = last_ratio[keep], hours_damping[keep]
-                    known, primed = known[keep], primed[keep]
-                    done = done[keep]
-        if active.size:
-            pending = ~done
-            index = active[pending]
-            out_hours[:, index] = hours[:, pending]
-            out_team_hours[index] = team_hours[pending]
-            out_conflict[index] = conflict[pending]
-        # Exact budget: the steps keep Σe = H up to rounding; remove the rounding.
-        np.maximum(out_hours, 0.0, out=out_hours)
-        out_hours *= out_team_hours / out_hours.sum(axis=0)
-        pay_hours = np.ascontiguousarray(out_hours.T)
-        return Solution(
-            pay_hours=pay_hours, team_hours=out_team_hours, conflict=out_conflict,
-            settled=settled & _finite(pay_hours, out_team_hours), iterations=iteration,
-        )  # fmt: skip
+        return solve_vectorised(self, c, respond)
 
 
-def _finite(pay_hours: np.ndarray, team_hours: np.ndarray) -> np.ndarray:
+def finite_plans(pay_hours: np.ndarray, team_hours: np.ndarray) -> np.ndarray:
     """Plans whose mix and hours are numbers: a plan that reached NaN never counts as settled,
     so it is flagged and never proposed."""
     return np.isfinite(pay_hours).all(axis=1) & np.isfinite(team_hours)

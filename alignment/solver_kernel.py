@@ -9,20 +9,17 @@ reference it is tested against.
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 from numba import njit
 
+from alignment.conflict_kernel import find_conflict, track_conflict
 from alignment.kernel_cache import JIT
 from alignment.kernel_parts import (
-    EXP_LIMIT,
     allocator_step,
     extrapolate,
     fading,
     largest_move,
     motivation_score,
-    segment_totals,
     solver_shares,
     team_payout,
 )
@@ -31,14 +28,13 @@ from alignment.tolerances import (
     DAMPING,
     EXTRAPOLATE_MIX_TOLERANCE,
     FULL_STEPS,
+    HOURS_ROUNDS,
     HOURS_TOLERANCE,
     LOOSE_HOURS_TOLERANCE,
     MAX_ITERATIONS,
     MAX_RATIO,
     MIN_HOURS_DAMPING,
-    NEWTON_STEPS,
     PAY_TOLERANCE,
-    ROOT_TOLERANCE,
     SETTLE_STEPS,
     STEADY_HOURS_RATIO,
 )
@@ -69,156 +65,6 @@ def pack_team(*, reps: float, quota_per_rep: float, accelerator: float, cap: flo
 
 
 @njit(**JIT)
-def _new_product_share(hours, direction, slope_wanted, habit, todays_mix, productivity, floor,
-                       unassisted, gamma, fixed, size, strategic, strategic_market, segment,
-                       totals, share, moves):  # fmt: skip
-    """New-product share at ``hours`` (pay mix), and its derivative along ``direction``."""
-    products = hours.shape[0]
-    keep = 1.0 - habit
-    total_hours = 0.0
-    for i in range(products):
-        total_hours += hours[i]
-    for i in range(products):
-        mix = hours[i] * keep + todays_mix[i] * (habit * total_hours)
-        effective = mix * productivity
-        moves[i] = 1.0 if effective > floor[i] else 0.0  # above the floor
-        effective = max(effective, floor[i])
-        assisted_hours = effective + unassisted[i]
-        share[i] = math.exp(min(math.log(assisted_hours) * gamma[i] + fixed[i], EXP_LIMIT))
-        # ∂v_j/∂t = γ_j (1 − h) ρ d_j / (ê_j + φ ē_j), where above the floor
-        moves[i] *= gamma[i] * (keep * productivity) * direction[i] / assisted_hours
-    segment_totals(share, segment, totals)
-    for i in range(products):
-        share[i] /= totals[segment[i]] + 1.0
-    new_product = 0.0
-    for i in range(products):
-        new_product += strategic[i] * size[i] * share[i]
-    new_product /= strategic_market
-    if not slope_wanted:
-        return new_product, new_product
-    # ∂U/∂v_j = M s_j (str_j − Σ_seg str s)
-    strategic_share = np.empty(products)
-    for i in range(products):
-        strategic_share[i] = share[i] * strategic[i]
-    segment_totals(strategic_share, segment, totals)
-    slope = 0.0
-    for i in range(products):
-        slope += moves[i] * size[i] * share[i] * (strategic[i] - totals[segment[i]])
-    return new_product, slope / strategic_market
-
-
-@njit(**JIT)
-def _direction(hours, strategic, direction):
-    """The move of hours onto strategic products as the conflict rises (sums to 0); the hours
-    moved per hour of the plan."""
-    products = hours.shape[0]
-    moved, strategic_hours, total, strategic_count = 0.0, 0.0, 0.0, 0.0
-    for i in range(products):
-        moved += hours[i] * (1.0 - strategic[i])
-        strategic_hours += hours[i] * strategic[i]
-        total += hours[i]
-        strategic_count += strategic[i]
-    for i in range(products):
-        if strategic_hours > 0:
-            split = hours[i] * strategic[i] / strategic_hours
-        else:
-            split = strategic[i] / max(strategic_count, 1.0)
-        direction[i] = split * moved - hours[i] * (1.0 - strategic[i])
-    return moved / total if total > 0 else moved
-
-
-@njit(**JIT)
-def _gap_along(hours, direction, t, habit, todays_mix, productivity, floor, unassisted, gamma,
-               fixed, size, strategic, strategic_market, target, segment, totals,
-               scratch):  # fmt: skip
-    """New-product share less the target with ``t`` of the hours moved along ``direction``,
-    and its slope in ``t``; ``scratch`` rows 1–3 are working space."""
-    moved_hours, share, moves = scratch[1], scratch[2], scratch[3]
-    for i in range(hours.shape[0]):
-        moved_hours[i] = hours[i] + direction[i] * t
-    value, slope = _new_product_share(
-        moved_hours, direction, True, habit, todays_mix, productivity, floor, unassisted,
-        gamma, fixed, size, strategic, strategic_market, segment, totals, share, moves,
-    )  # fmt: skip
-    return value - target, slope
-
-
-@njit(**JIT)
-def _conflict(hours, start, habit, todays_mix, productivity, floor, unassisted, gamma, fixed,
-              size, strategic, strategic_market, target, segment, totals, scratch):  # fmt: skip
-    """:func:`alignment.goals.role_conflict` by safeguarded Newton steps from ``start``;
-    ``scratch`` is four rows of working space ``(4, products)``."""
-    direction = scratch[0]
-    per_hour = _direction(hours, strategic, direction)
-    t = start / (per_hour if per_hour > 0 else 1.0)
-    t = min(max(t, 0.0), 1.0)
-    low, high, low_known, high_known = 0.0, 1.0, False, False
-    result, below_at_one = t, False
-    finished = False
-    for _ in range(NEWTON_STEPS):
-        here = t
-        value, slope = _gap_along(
-            hours, direction, here, habit, todays_mix, productivity, floor, unassisted, gamma,
-            fixed, size, strategic, strategic_market, target, segment, totals, scratch,
-        )  # fmt: skip
-        below = value < 0
-        if below:
-            low, low_known = here, True
-        else:
-            high, high_known = here, True
-        step = here - value / slope
-        if step <= low:
-            step = 0.5 * (low + high) if low_known else low
-        elif step >= high:
-            step = 0.5 * (low + high) if high_known else high
-        if not np.isfinite(step):
-            step = 0.5 * (low + high)
-        at_zero = not below and here <= 0.0
-        at_one = below and here >= 1.0
-        tiny = abs(value) <= ROOT_TOLERANCE**2
-        done = at_zero or at_one or tiny or abs(step - here) <= ROOT_TOLERANCE
-        done = done or (high - low) <= ROOT_TOLERANCE
-        result = 0.0 if at_zero else (step if done and not at_one else here)
-        if tiny:
-            result = here
-        below_at_one = at_one
-        t = step
-        if done:
-            finished = True
-            break
-    if not finished:
-        result = t
-    if below_at_one:
-        return 1.0
-    return min(max(result * per_hour, 0.0), 1.0)
-
-
-@njit(**JIT)
-def _track_conflict(hours, conflict, habit, todays_mix, productivity, floor, unassisted, gamma,
-                    fixed, size, strategic, strategic_market, target, segment, totals,
-                    scratch):  # fmt: skip
-    """One Newton step of the role conflict from ``conflict`` for a mix that has moved."""
-    direction = scratch[0]
-    per_hour = _direction(hours, strategic, direction)
-    fraction = min(conflict / (per_hour if per_hour > 0 else 1.0), 1.0)
-    gap, slope = _gap_along(
-        hours, direction, fraction, habit, todays_mix, productivity, floor, unassisted, gamma,
-        fixed, size, strategic, strategic_market, target, segment, totals, scratch,
-    )  # fmt: skip
-    step = fraction - gap / slope
-    if not np.isfinite(step):
-        step = fraction
-    if step > 1.0 and fraction < 1.0:  # overshot: the safeguarded root-find, as vectorised
-        return _conflict(hours, conflict, habit, todays_mix, productivity, floor, unassisted,
-                         gamma, fixed, size, strategic, strategic_market, target, segment,
-                         totals, scratch)  # fmt: skip
-    step = min(max(step, 0.0), 1.0)
-    if fraction >= 1.0 and gap < 0:
-        return 1.0
-    return step * per_hour
-
-
-@njit(**JIT)
 def _settle_mix(hours, pay, budget, productivity, floor, unassisted, gamma, fixed, weight_scale,
                 segment, totals, share, assisted, weights, step, iteration,
                 power_steps):  # fmt: skip
@@ -246,6 +92,19 @@ def _settle_mix(hours, pay, budget, productivity, floor, unassisted, gamma, fixe
 
 
 @njit(**JIT)
+def next_hours(hours, gap, last_hours, last_gap, low, high, fewest, most):
+    """The next H of a root-find on ``gap`` = (hours motivation asks for) − H: where the secant
+    through the last two points meets zero, or H + gap before there are two; bisecting the
+    bracket ``(low, high)`` known so far when that falls outside it; within the team's range."""
+    guess = hours + gap
+    if np.isfinite(last_gap) and gap != last_gap:
+        guess = hours - gap * (hours - last_hours) / (gap - last_gap)
+    if not low < guess < high:
+        guess = 0.5 * (low + high) if np.isfinite(low) and np.isfinite(high) else hours + gap
+    return min(max(guess, fewest), most)
+
+
+@njit(**JIT)
 def _effort_hours(score, reference, response, team):
     """``H = H̄ (M / M̄)^ζ`` within the team's range; ``H̄`` where hours are held."""
     if np.isnan(reference):
@@ -253,6 +112,37 @@ def _effort_hours(score, reference, response, team):
     ratio = score / reference if reference > 0 else 1.0
     hours = team[REFERENCE_HOURS] * max(ratio, 0.0) ** response
     return min(max(hours, team[FEWEST_HOURS]), team[MOST_HOURS])
+
+
+@njit(**JIT)
+def _payout(share, hours, team_hours, habit, todays_mix, productivity, floor, unassisted, gamma,
+            fixed, segment, totals, size, pay_unit, basis_unit, quota_unit, team, mixed, sold,
+            spare, units, marginal_pay):  # fmt: skip
+    """The team's payout on the units sold at ``hours`` (whose shares are ``share``): the
+    share of reps at quota, variable pay per rep and the marginal pay on the units sold.
+    Fills ``units`` and ``marginal_pay`` (per unit)."""
+    products = hours.shape[0]
+    if habit != 0.0:
+        for i in range(products):
+            mixed[i] = hours[i] + habit * (todays_mix[i] * team_hours - hours[i])
+        solver_shares(mixed, productivity, floor, unassisted, gamma, fixed, segment, totals,
+                      sold, spare)  # fmt: skip
+    else:
+        sold[:] = share
+    plain, basis = 0.0, 0.0
+    for i in range(products):
+        units[i] = size[i] * sold[i]
+        plain += pay_unit[i] * units[i]
+        basis += basis_unit[i] * units[i]
+    share_at_quota, variable, multiplier, slope = team_payout(
+        plain, basis, team[REPS], team[QUOTA_PER_REP], team[ACCELERATOR], team[CAP],
+        team[HAS_CAP] > 0, team[SPREAD],
+    )  # fmt: skip
+    value = 0.0
+    for i in range(products):
+        marginal_pay[i] = pay_unit[i] * multiplier + quota_unit[i] * slope
+        value += marginal_pay[i] * units[i]
+    return share_at_quota, variable, value
 
 
 @njit(**JIT)
@@ -296,32 +186,19 @@ def solve_plans(fixed, gamma, unassisted, weight_scale, pay_per_unit, quota_per_
             iteration += 1
             solver_shares(hours, rho, floor, k_unassisted, k_gamma, k_fixed, segment, totals,
                           share, assisted)  # fmt: skip
-            if plan_habit != 0.0:
-                for i in range(products):
-                    mixed[i] = hours[i] + plan_habit * (todays_mix[i] * team_hours - hours[i])
-                solver_shares(mixed, rho, floor, k_unassisted, k_gamma, k_fixed, segment,
-                              totals, sold, spare)  # fmt: skip
-            else:
-                sold[:] = share
-            plain, basis = 0.0, 0.0
-            for i in range(products):
-                units[i] = size[i] * sold[i]
-                plain += k_pay_unit[i] * units[i]
-                basis += k_basis_unit[i] * units[i]
-            share_at_quota, variable, multiplier, slope = team_payout(
-                plain, basis, team[REPS], team[QUOTA_PER_REP], team[ACCELERATOR], team[CAP],
-                team[HAS_CAP] > 0, team[SPREAD],
+            share_at_quota, variable, marginal_value = _payout(
+                share, hours, team_hours, plan_habit, todays_mix, rho, floor, k_unassisted,
+                k_gamma, k_fixed, segment, totals, size, k_pay_unit, k_basis_unit,
+                k_quota_unit, team, mixed, sold, spare, units, new_pay,
             )  # fmt: skip
-            pay_move, marginal_value = 0.0, 0.0
+            pay_move = 0.0
             for i in range(products):
-                new_pay[i] = k_pay_unit[i] * multiplier + k_quota_unit[i] * slope
                 pay_move = max(pay_move, abs(new_pay[i] - pay[i]))
-                marginal_value += new_pay[i] * units[i]
             pay_settled = pay_move <= PAY_TOLERANCE * scale
             if respond:
                 release = not known and primed and pay_settled
                 if known and has_strategic:
-                    conflict = _track_conflict(
+                    conflict = track_conflict(
                         hours, conflict, plan_habit, todays_mix, rho, floor, k_unassisted,
                         k_gamma, k_fixed, size, strategic, team[STRATEGIC_MARKET],
                         team[TARGET], segment, totals, scratch,
@@ -330,7 +207,7 @@ def solve_plans(fixed, gamma, unassisted, weight_scale, pay_per_unit, quota_per_
                     conflict = 0.0
                 if release:
                     if has_strategic:
-                        conflict = _conflict(
+                        conflict = find_conflict(
                             hours, 0.0, plan_habit, todays_mix, rho, floor, k_unassisted,
                             k_gamma, k_fixed, size, strategic, team[STRATEGIC_MARKET],
                             team[TARGET], segment, totals, scratch,
@@ -405,20 +282,54 @@ def solve_plans(fixed, gamma, unassisted, weight_scale, pay_per_unit, quota_per_
                     iteration, power_steps,
                 )  # fmt: skip
                 if respond:
-                    fresh = conflict
-                    if has_strategic:
-                        fresh = _conflict(
-                            hours, conflict, plan_habit, todays_mix, rho, floor,
-                            k_unassisted, k_gamma, k_fixed, size, strategic,
-                            team[STRATEGIC_MARKET], team[TARGET], segment, totals, scratch,
+                    # Hours settle on the motivation as it will be reported (at the settled mix,
+                    # its pay included), by a bracketed secant on H over whole allocations:
+                    # the joint steps' mix lags theirs by a step, which can leave H off where
+                    # motivation is very sensitive to the mix.
+                    low, high, last_hours, last_gap = -np.inf, np.inf, np.nan, np.nan
+                    for hours_round in range(HOURS_ROUNDS + 1):
+                        if has_strategic:
+                            conflict = find_conflict(
+                                hours, conflict, plan_habit, todays_mix, rho, floor,
+                                k_unassisted, k_gamma, k_fixed, size, strategic,
+                                team[STRATEGIC_MARKET], team[TARGET], segment, totals, scratch,
+                            )  # fmt: skip
+                        solver_shares(hours, rho, floor, k_unassisted, k_gamma, k_fixed,
+                                      segment, totals, share, assisted)  # fmt: skip
+                        now_share, now_variable, now_value = _payout(
+                            share, hours, team_hours, plan_habit, todays_mix, rho, floor,
+                            k_unassisted, k_gamma, k_fixed, segment, totals, size, k_pay_unit,
+                            k_basis_unit, k_quota_unit, team, mixed, sold, spare, units, new_pay,
                         )  # fmt: skip
-                    again = motivation_score(
-                        share_at_quota, team[ATTAINMENT_TARGET], fresh, marginal_value,
-                        variable * team[REPS], team[BASE_SALARY] + variable, team[ON_TARGET],
-                    )  # fmt: skip
-                    moved = abs(_effort_hours(again, reference, response, team) - team_hours)
-                    conflict = fresh
-                    exact = exact and moved <= CONFLICT_TOLERANCE * reference_hours
+                        again = motivation_score(
+                            now_share, team[ATTAINMENT_TARGET], conflict, now_value,
+                            now_variable * team[REPS], team[BASE_SALARY] + now_variable,
+                            team[ON_TARGET],
+                        )  # fmt: skip
+                        gap = _effort_hours(again, reference, response, team) - team_hours
+                        if not exact or abs(gap) <= CONFLICT_TOLERANCE * reference_hours:
+                            break
+                        if hours_round == HOURS_ROUNDS:
+                            break
+                        if gap > 0.0:
+                            low = max(low, team_hours)
+                        else:
+                            high = min(high, team_hours)
+                        guess = next_hours(team_hours, gap, last_hours, last_gap, low, high,
+                                           team[FEWEST_HOURS], team[MOST_HOURS])  # fmt: skip
+                        if not low < high or guess == team_hours:
+                            break
+                        last_hours, last_gap = team_hours, gap
+                        for i in range(products):
+                            pay[i] = new_pay[i]
+                            hours[i] *= guess / team_hours
+                        team_hours = guess
+                        exact = _settle_mix(
+                            hours, pay, team_hours, rho, floor, k_unassisted, k_gamma, k_fixed,
+                            k_weight_scale, segment, totals, share, assisted, weights, step,
+                            iteration, power_steps,
+                        )  # fmt: skip
+                    exact = exact and abs(gap) <= CONFLICT_TOLERANCE * reference_hours
                 if exact:
                     done = True
                     break

@@ -45,6 +45,9 @@ DAMPING = 0.5
 # PAY_TOLERANCE × H̄; and when working its role conflict out afresh moves H by no more than
 # CONFLICT_TOLERANCE × H̄.
 HOURS_TOLERANCE = 1e-7
+# Rounds of the root-find on H over whole allocations that finishes a plan (see
+# alignment.solver); a plan still off after them carries on in the loop.
+HOURS_ROUNDS = 12
 # Within the joint steps the mix need only settle this far: pay and hours still move.
 LOOSE_HOURS_TOLERANCE = 1e-5
 PAY_TOLERANCE = 1e-5

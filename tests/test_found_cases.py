@@ -67,6 +67,24 @@ def test_at_zero_motivation_the_hours_fall_to_the_teams_fewest():
     np.testing.assert_allclose(outcomes.team_hours, expected, rtol=1e-6)
 
 
+@pytest.mark.parametrize("factor", [1.1, 1.5, 2.0])
+def test_hours_settle_on_the_motivation_reported_where_it_hangs_on_the_mix(factor):
+    # Today's motivation is 0.0064 / 100: a few hours of mix move it by a part in ten thousand.
+    # The finishing check read motivation at the mix before the loop's last steps, so a plan
+    # counted as settled reported hours 1e-4 off H̄ (M / M̄)^ζ for the motivation it reported.
+    scenario = found("motivation_hangs_on_the_mix")
+    demand = calibrated(scenario)
+    plans = Plans.from_scenario(scenario)
+    outcomes = evaluate(scenario, batch(plans, with_pay_scaled(plans, factor)), demand)
+    team = scenario.sales_team
+    assert outcomes.converged.all()
+    ratio = outcomes.motivation / demand.reference_motivation
+    expected = np.clip(team.reps * team.hours_per_rep * ratio**team.effort_response,
+                       team.reps * team.hours_floor, team.reps * team.hours_ceiling)  # fmt: skip
+    np.testing.assert_allclose(outcomes.team_hours, expected, rtol=2e-5)
+    assert outcomes.team_hours[1] > outcomes.team_hours[0]  # a raise: more hours
+
+
 @pytest.mark.parametrize("name", sorted(path.stem for path in FOUND.glob("*.yaml")))
 def test_the_compiled_solver_lands_where_the_vectorised_one_does_on_the_found_cases(name):
     scenario = found(name)
