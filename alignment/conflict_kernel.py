@@ -13,7 +13,7 @@ from numba import njit
 
 from alignment.kernel_cache import JIT
 from alignment.kernel_parts import EXP_LIMIT, segment_totals
-from alignment.tolerances import NEWTON_STEPS, ROOT_TOLERANCE
+from alignment.tolerances import LONGEST_TRACKED_STEP, NEWTON_STEPS, ROOT_TOLERANCE
 
 
 @njit(**JIT)
@@ -156,7 +156,9 @@ def track_conflict(hours, conflict, habit, todays_mix, productivity, floor, unas
     step = fraction - gap / slope
     if not np.isfinite(step):
         step = fraction
-    if step > 1.0 and fraction < 1.0:  # overshot: the safeguarded root-find, as vectorised
+    # A step past moving every hour, or a long one, may have overshot: the safeguarded
+    # root-find answers instead, as vectorised.
+    if (step > 1.0 and fraction < 1.0) or abs(step - fraction) > LONGEST_TRACKED_STEP:
         return find_conflict(hours, conflict, habit, todays_mix, productivity, floor,
                              unassisted, gamma, fixed, size, strategic, strategic_market,
                              target, segment, totals, scratch)  # fmt: skip

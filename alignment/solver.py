@@ -30,6 +30,7 @@ from alignment.plan_chunks import map_slices
 from alignment.scenario import Scenario
 from alignment.tolerances import (
     HOURS_TOLERANCE,
+    LONGEST_TRACKED_STEP,
     NO_GAIN_WEIGHT,
     PLAIN_DAMPING,
     SETTLE_STEPS,
@@ -178,8 +179,12 @@ class HoursSolver:
             step = fraction - gap / slope
         step = np.where(np.isfinite(step), step, fraction)
         # A step past moving every hour overshot (a strategic product at its effort floor,
-        # where the share barely moves): the safeguarded root-find answers instead.
-        overshot = (step > 1.0) & (fraction < 1.0)
+        # where the share barely moves), and a long one may have (where the share rises
+        # ever faster with hours, Newton's step from below lands past the root): the
+        # safeguarded root-find answers instead.
+        overshot = ((step > 1.0) & (fraction < 1.0)) | (
+            np.abs(step - fraction) > LONGEST_TRACKED_STEP
+        )
         step = np.minimum(np.maximum(step, 0.0), 1.0)
         unreachable = (fraction >= 1.0) & (gap < 0)
         tracked = np.where(unreachable, 1.0, step * per_hour)

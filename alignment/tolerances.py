@@ -29,6 +29,11 @@ STEADY_RATIO_CHANGE = 0.02
 CONFLICT_STEPS = 30
 NEWTON_STEPS = 40
 ROOT_TOLERANCE = 1e-7
+# The longest Newton step the tracked conflict takes on its own, as a fraction of the hours on
+# other products: the mix moves a little each iteration, and so does the root; a longer step
+# is checked by the root-find (where the share rises ever faster with hours, Newton's step
+# from below lands past the root, and the conflict swung between 0 and 0.5).
+LONGEST_TRACKED_STEP = 0.05
 
 # -- the fixed point of mix, pay and hours (alignment.solver) -------------------------------
 # Most plans settle within 60 iterations; a product fading to zero hours can take hundreds.

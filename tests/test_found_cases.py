@@ -35,12 +35,17 @@ def test_a_cap_far_below_the_plain_commission_leaves_every_figure_finite():
 
 
 @pytest.mark.parametrize("factor", [1.01, 1.05, 1.125, 1.5])
-@pytest.mark.parametrize("name", ["effort_tipping_point", "conflict_step_overshoots"])
+@pytest.mark.parametrize(
+    "name",
+    ["effort_tipping_point", "conflict_step_overshoots", "conflict_step_lands_past_the_root"],
+)
 def test_more_pay_never_tips_the_reps_to_fewer_hours(name, factor):
     # effort_tipping_point: today's hours are a fixed point that repels, and a raise sent the
     # solver back across it to the least hours the reps may work (motivation 0, earnings down
     # 3 %). conflict_step_overshoots: the tracked role conflict's Newton step jumped from 0 to 1
     # at a strategic product's effort floor, and the hours followed to their floor.
+    # conflict_step_lands_past_the_root: the Newton step from 0 landed at 0.5 where the share
+    # rises ever faster with hours; motivation fell from 60.2 to 16.8 on a 1 % raise.
     scenario = found(name)
     plans = Plans.from_scenario(scenario)
     outcomes = evaluate(scenario, batch(plans, with_pay_scaled(plans, factor)))
