@@ -75,7 +75,8 @@ def team_payout(
     plain_mean = np.maximum(plain_commission / reps, 0.0)
     moments = _LogNormal(attainment_spread)
     extra = accelerator - 1.0
-    with np.errstate(divide="ignore", invalid="ignore"):
+    # A plain commission next to nothing puts the cap at infinity: never reached.
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         # Below 1e-100 attainment nobody reaches quota; 1/A would overflow what follows.
         reaches = attainment > 1e-100
         quota_point = np.where(reaches, 1.0 / np.maximum(attainment, 1e-100), np.inf)

@@ -484,6 +484,9 @@ def _strategic_market(demand: Demand, strategic: np.ndarray) -> float:
 
 
 def _ratio(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
-    """``numerator / denominator``, 0 where nothing was sold (a price so high no one buys)."""
+    """``numerator / denominator``, 0 where nothing was sold (a price so high no one buys:
+    nothing at all, or so little that the ratio would overflow, revenue of 1e-311)."""
     safe = np.where(denominator > 0, denominator, 1.0)
-    return np.where(denominator > 0, numerator / safe, 0.0)
+    with np.errstate(over="ignore"):
+        ratio = numerator / safe
+    return np.where((denominator > 0) & np.isfinite(ratio), ratio, 0.0)

@@ -202,3 +202,16 @@ def test_a_plan_that_pays_nothing_on_a_book_sold_at_a_loss_is_quiet_and_finite()
     assert result.share_at_quota[0] == 0.0
     assert np.isfinite(result.commission_multiplier[0])
     assert result.attainment_slope[0] == 0.0
+
+
+def test_a_plain_commission_next_to_nothing_puts_the_cap_out_of_reach_without_overflow():
+    # Found by the property tests: a plain commission of 1e-311 per rep made cap / p̄ overflow
+    # (a warning, an error in the tests); the cap is simply never reached.
+    payout = team_payout(
+        np.array([1e-311]), np.array([1e-311]), reps=1, quota_per_rep=1.0, accelerator=1.5,
+        cap=1.0, attainment_spread=0.3,
+    )  # fmt: skip
+    for name in ("share_at_quota", "variable_pay_per_rep", "commission_multiplier",
+                 "attainment_slope", "payout_factor"):  # fmt: skip
+        assert np.isfinite(getattr(payout, name)).all(), name
+    assert payout.variable_pay_per_rep[0] < 1e-300

@@ -90,6 +90,15 @@ def test_hours_settle_on_the_motivation_reported_where_it_hangs_on_the_mix(facto
     assert outcomes.team_hours[1] > outcomes.team_hours[0]  # a raise: more hours
 
 
+def test_revenue_next_to_nothing_gives_finite_ratios():
+    # Revenue of 1.8e-311 (below the smallest normal number): compensation over revenue
+    # overflowed to infinity (a warning, an error in the tests). Nothing sold: 0 %.
+    outcomes = evaluate(found("revenue_next_to_nothing"))
+    for figure in ("cost_of_sales_pct", "gross_margin_pct", "expected_earnings", "motivation"):
+        assert np.isfinite(getattr(outcomes, figure)).all(), figure
+    assert outcomes.cost_of_sales_pct[0] == 0.0
+
+
 @pytest.mark.parametrize("name", sorted(path.stem for path in FOUND.glob("*.yaml")))
 def test_the_compiled_solver_lands_where_the_vectorised_one_does_on_the_found_cases(name):
     scenario = found(name)
