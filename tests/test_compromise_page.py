@@ -615,3 +615,31 @@ def test_a_hard_limit_typed_outside_its_range_is_refused_out_loud_and_not_applie
 
     app.number_input(key="constraint_margin").set_value(40.0).run()
     assert not any("Min gross margin %" in e.value for e in app.error)
+
+
+def test_the_report_is_written_only_when_someone_asks_for_it(monkeypatch):
+    from workshop_ui import compromise_report
+
+    written: list[int] = []
+    real = compromise_report.report_files
+
+    def spy(*args, **kwargs):
+        written.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(compromise_report, "report_files", spy)
+    compromise_report._report_files.clear()
+    app = open_page()
+    keys = " ".join(element.proto.id for element in app.get("download_button"))
+    assert written == []  # opening the page writes no PDF
+    assert "report_yaml" in keys and "report_pdf" not in keys
+
+    app.button(key="write_report").click().run()
+
+    keys = " ".join(element.proto.id for element in app.get("download_button"))
+    for key in ("report_pdf", "report_html", "report_markdown", "report_xlsx", "report_yaml"):
+        assert key in keys
+    assert written == [1]
+    app.run()  # the room unchanged: the written files are reused, not written again
+    assert written == [1]
+    assert not app.exception

@@ -14,7 +14,7 @@ from typing import NamedTuple
 
 import streamlit as st
 
-from alignment import Scenario
+from alignment import Scenario, dump_scenario
 from alignment.report import Participant, VoteTally, build_report
 from alignment.rooms import ROOM_ROLES
 from alignment.safe_text import download_name as safe_download_name
@@ -126,34 +126,59 @@ def report_downloads(
 ) -> None:
     """The agreed scenario against the status quo and the proposals, with their votes.
 
-    Every file is built before its button is drawn (about a second, cached per content), so
-    the first click on any button delivers that button's file. Files built on click proved
-    unreliable with several such buttons on one page: a click could deliver another button's
-    file, or nothing.
+    The agreed scenario's YAML is always there. The report is written when someone asks for it
+    ("Write the report", about a second) and from then on kept in step with the room for that
+    person, cached per content: a page that drew it for everyone would write a PDF for each
+    person who opened the page, and again whenever someone joined the room. Every file is
+    built before its button is drawn, so the first click on any button delivers that button's
+    file. Files built on click proved unreliable with several such buttons on one page: a click
+    could deliver another button's file, or nothing.
     """
-    with st.spinner("Writing the report…"):
-        files = _report_files(
-            agreed.model_dump_json(), status_quo.model_dump_json(),
-            tuple(p.model_dump_json() for p in proposals),
-            tuple((v.proposal, v.role, v.in_favour, v.against) for v in votes),
-            tuple((p.name, p.role) for p in participants),
+    if st.session_state.get(_WRITTEN):
+        with st.spinner("Writing the report…"):
+            files = _report_files(
+                agreed.model_dump_json(), status_quo.model_dump_json(),
+                tuple(p.model_dump_json() for p in proposals),
+                tuple((v.proposal, v.role, v.in_favour, v.against) for v in votes),
+                tuple((p.name, p.role) for p in participants),
+            )  # fmt: skip
+        name = status_quo.metadata.name
+        buttons = (
+            ("Report (PDF)", files.pdf, "pdf", "application/pdf", "report_pdf"),
+            ("Report (HTML, opens offline)", files.html, "html", "text/html", "report_html"),
+            ("Report (Markdown)", files.markdown, "md", "text/markdown", "report_markdown"),
+            ("Figures (Excel)", files.xlsx, "xlsx", XLSX_MIME, "report_xlsx"),
+        )
+        for column, (label, data, extension, mime, key) in zip(
+            st.columns(len(buttons)), buttons, strict=True
+        ):
+            column.download_button(
+                label, data, file_name=download_name(f"{name} report", extension), mime=mime,
+                key=key, icon=":material/download:", width="stretch", on_click="ignore",
+            )  # fmt: skip
+    else:
+        st.button(
+            "Write the report (PDF, HTML, Markdown and Excel)", key="write_report",
+            icon=":material/description:", type="primary", on_click=_ask_for_report,
         )  # fmt: skip
-    name = status_quo.metadata.name
-    buttons = (
-        ("Report (PDF)", files.pdf, "pdf", "application/pdf", "report_pdf"),
-        ("Report (HTML, opens offline)", files.html, "html", "text/html", "report_html"),
-        ("Report (Markdown)", files.markdown, "md", "text/markdown", "report_markdown"),
-        ("Figures (Excel)", files.xlsx, "xlsx", XLSX_MIME, "report_xlsx"),
-    )
-    for column, (label, data, extension, mime, key) in zip(
-        st.columns(len(buttons)), buttons, strict=True
-    ):
-        column.download_button(
-            label, data, file_name=download_name(f"{name} report", extension), mime=mime,
-            key=key, icon=":material/download:", width="stretch", on_click="ignore",
-        )  # fmt: skip
+        st.caption(
+            "About a second. The files then follow the room: a new vote, proposal or "
+            "participant rewrites them the next time this page is drawn."
+        )
     st.download_button(
-        "Agreed scenario (YAML, to load again)", files.yaml,
+        "Agreed scenario (YAML, to load again)", _scenario_yaml(agreed.model_dump_json()),
         file_name=download_name(agreed.metadata.name, "yaml"), mime="application/x-yaml",
         key="report_yaml", icon=":material/download:", on_click="ignore",
     )  # fmt: skip
+
+
+_WRITTEN = "report_written"
+
+
+def _ask_for_report() -> None:
+    st.session_state[_WRITTEN] = True
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _scenario_yaml(scenario_json: str) -> str:
+    return dump_scenario(_scenario(scenario_json))

@@ -67,6 +67,10 @@ def test_each_report_button_delivers_its_own_file_on_the_first_click(visit, data
     # ``visit`` is a new tab, so a new session: the first click on each button is a first.
     open_page(visit, "Compromise", ".st-key-report_yaml button")
     working, _ = LocalFolderStore(data_dir).load_draft(visit.session_id())
+    assert visit.page.locator(".st-key-report_pdf").count() == 0  # written only when asked
+    visit.page.locator(".st-key-write_report button").click()
+    visit.page.locator(".st-key-report_pdf button").wait_for(timeout=90_000)
+    visit.settle_fully(timeout_ms=90_000)
 
     for key in order:
         name, body = download(visit, key)
