@@ -62,6 +62,8 @@ class LoadReport:
     compromise_latencies: list[float] = field(default_factory=list)
     lost_writes: list[str] = field(default_factory=list)
     last_price: dict[str, float] = field(default_factory=dict)  # autosave id → last price set
+    join_latencies: list[float] = field(default_factory=list)  # connect → own page shown
+    join_seconds: float = 0.0  # the first connect → the last participant on their page
 
     @property
     def all_latencies(self) -> list[float]:
@@ -91,6 +93,9 @@ class LoadReport:
             f"  rerun latency: all median {self.median_ms:.0f} ms, p95 {self.p95_ms:.0f} ms over "
             f"{len(self.all_latencies)} reruns; Pricing p95 {_p95_ms(self.latencies):.0f} ms; "
             f"Compromise p95 {_p95_ms(self.compromise_latencies):.0f} ms",
+            f"  joining (everyone at once, before the first move): all in {self.join_seconds:.1f}"
+            f" s; to one's page median {_median_ms(self.join_latencies):.0f} ms, p95 "
+            f"{_p95_ms(self.join_latencies):.0f} ms",
             f"  app memory (all processes) {self.memory_before_mb:.0f} → "
             f"{self.memory_after_mb:.0f} MB (+{self.memory_after_mb - self.memory_before_mb:.0f}"
             f" MB); wall {self.wall_seconds:.1f} s",
@@ -243,11 +248,16 @@ async def one_session(
     report: LoadReport,
     think_seconds: float = 0.0,
     other_rooms: tuple[str, ...] = (),
+    room_ready: _Roll | None = None,
 ) -> None:
+    """One participant: open the app, join the room, go to the page; once everyone has (the
+    facilitator starts the exercise with the whole room in), make ``changes`` moves."""
     index = who.index
     query = f"room={who.room}" if who.room else ""
+    roll, joined = room_ready or _Roll(1), False
     try:
         async with StreamlitSession(stack.url, query_string=query, tls=stack.tls) as session:
+            arrived = time.perf_counter()
             first = await session.run()
             if first.exceptions:
                 report.failures.append(f"session {index}: {first.exceptions[0]}")
@@ -256,6 +266,9 @@ async def one_session(
             if who.room:
                 _join(who, draft_id)
             page = await session.switch_page(who.page)
+            report.join_latencies.append(time.perf_counter() - arrived)
+            joined = True
+            await roll.present()
             pause = random.Random(index)
             if who.page == COMPROMISE_PAGE:
                 _check_room(report, who, page.texts, other_rooms)
@@ -292,6 +305,32 @@ async def one_session(
                     )
     except Exception as error:  # a load test counts every failure instead of stopping at one
         report.failures.append(f"session {index}: {type(error).__name__}: {error}")
+    finally:
+        roll.gone(joined)
+
+
+class _Roll:
+    """The room's roll call: released once every participant is on their page (or failed)."""
+
+    def __init__(self, expected: int) -> None:
+        self.expected, self.counted = expected, 0
+        self.everyone = asyncio.Event()
+        self.all_in_at = 0.0
+
+    def _count(self) -> None:
+        self.counted += 1
+        if self.counted >= self.expected and not self.everyone.is_set():
+            self.all_in_at = time.perf_counter()
+            self.everyone.set()
+
+    async def present(self) -> None:
+        self._count()
+        await self.everyone.wait()
+
+    def gone(self, joined: bool) -> None:
+        """A participant who failed before joining is not waited for."""
+        if not joined:
+            self._count()
 
 
 def _join(who: Participant, draft_id: str) -> None:
@@ -406,11 +445,13 @@ def run_load(
             started = time.perf_counter()
 
             async def everyone() -> None:
+                roll = _Roll(len(people))
                 await asyncio.gather(*(
                     one_session(stack, who, changes, expected, report, think_seconds,
-                                tuple(c for c in codes if c != who.room))
+                                tuple(c for c in codes if c != who.room), roll)
                     for who in people
                 ))  # fmt: skip
+                report.join_seconds = roll.all_in_at - started
 
             run_in_own_loop(everyone())
             report.wall_seconds = time.perf_counter() - started
