@@ -8,13 +8,21 @@ from pathlib import Path
 
 import streamlit as st
 
-from workshop_ui import allocator, housekeeping, log_limits, session_reaper, upload_quota
+from workshop_ui import (
+    allocator,
+    collector,
+    housekeeping,
+    log_limits,
+    session_reaper,
+    upload_quota,
+)
 
 log_limits.install()  # once per process: an error loop cannot fill the server's log
 housekeeping.start()  # once per process: old autosaves are deleted on a schedule
 allocator.tune()  # once per process: memory the app lets go of goes back to the system
 session_reaper.start()  # once per process: sessions gone past a grace period are closed
 upload_quota.install()  # once per process: a session holds at most a few uploaded files
+collector.tune()  # once per process: the collector no longer walks the app's own code
 
 PAGES = sorted((Path(__file__).parent / "pages").glob("[0-9]*_*.py"))
 # Calibrate follows Overview: the room fits its elasticities before it argues over them.

@@ -70,7 +70,7 @@ done
 # Run in the background, the function's shell becomes the app process (exec), so the pid
 # recorded is the app's own.
 app_command() {
-  exec "$PYTHON" -m streamlit run app.py \
+  exec "$PYTHON" -m workshop_ui.serve \
     --server.headless true \
     --server.address 127.0.0.1 \
     --server.port "$1" \

@@ -179,7 +179,7 @@ def test_run_sh_refuses_a_passcode_too_short_to_resist_guessing(passcode):
 def test_run_sh_starts_the_app_with_a_good_passcode(passcode):
     result = run_sh(passcode)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("-m streamlit run app.py --server.headless true")
+    assert result.stdout.startswith("-m workshop_ui.serve --server.headless true")
 
 
 # --- The app ----------------------------------------------------------------------------------
