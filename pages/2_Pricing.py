@@ -91,7 +91,9 @@ for start in range(0, len(scenario.products), 3):
             )
 
 st.subheader("Cannibalisation the model assumes")
-st.dataframe(
-    tables.cross_elasticity_styler(model.cross_elasticities(scenario, status_quo)), width="stretch"
+st.html(
+    tables.cross_elasticity_html(
+        model.cross_elasticities(scenario, status_quo), "Cannibalisation the model assumes"
+    )
 )
 st.caption(explain.FIGURES["cross_elasticity"])

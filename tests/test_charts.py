@@ -362,3 +362,18 @@ def test_money_bars_without_a_currency_are_refused(tables):
 
     with pytest.raises(ValueError, match="currency"):
         charts.comparison_chart(products, products, "revenue", "Revenue", "money")
+
+
+def test_the_elasticity_table_colours_own_price_and_cannibalisation_and_escapes_names():
+    from workshop_ui.tables import CANNIBALISATION, OWN_PRICE, cross_elasticity_html
+
+    names = ["Classic", "<b>Nova</b> & co"]
+    table = pd.DataFrame([[-2.5, 0.4], [0.0, -1.75]], index=names, columns=names)
+
+    html = cross_elasticity_html(table, "Cannibalisation")
+
+    assert f"<td style='{OWN_PRICE}'>-2.50</td>" in html
+    assert f"<td style='{OWN_PRICE}'>-1.75</td>" in html
+    assert f"<td style='{CANNIBALISATION}'>+0.40</td>" in html
+    assert "<td>+0.00</td>" in html  # across segments: no colour
+    assert "<b>Nova</b>" not in html and "&lt;b&gt;Nova&lt;/b&gt; &amp; co" in html

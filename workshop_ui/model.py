@@ -15,6 +15,8 @@ import pandas as pd
 import streamlit as st
 
 from alignment import Outcomes, Scenario, evaluate, pricing
+from alignment.demand import Demand
+from alignment.evaluate import calibrated
 from alignment.pricing import price_search_range
 from alignment.tables import cross_elasticity_table, product_table, scorecard, totals
 
@@ -31,7 +33,15 @@ def outcomes(scenario: Scenario, status_quo: Scenario | None = None) -> Outcomes
 @st.cache_data(max_entries=128, show_spinner=False)
 def _evaluate(scenario_json: str, status_quo_json: str | None) -> Outcomes:
     scenario, status_quo = _scenarios(scenario_json, status_quo_json)
-    return evaluate(scenario, status_quo=status_quo)
+    demand = _calibrated(scenario_json, status_quo_json)
+    return evaluate(scenario, demand=demand, status_quo=status_quo)
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _calibrated(scenario_json: str, status_quo_json: str | None) -> Demand:
+    """The scenario's demand and reference motivation: one calibration for the page's
+    evaluation, price curves and preferred prices (read only, so shared, not copied)."""
+    return calibrated(*_scenarios(scenario_json, status_quo_json))
 
 
 def _anchor(scenario: Scenario, status_quo: Scenario | None) -> str | None:
@@ -98,7 +108,8 @@ def price_curves(scenario: Scenario, status_quo: Scenario | None = None) -> pd.D
 @st.cache_data(max_entries=64, show_spinner=False)
 def _price_curves(scenario_json: str, status_quo_json: str | None) -> pd.DataFrame:
     scenario, status_quo = _scenarios(scenario_json, status_quo_json)
-    curves = pricing.price_curves(scenario, CURVE_POINTS, status_quo=status_quo)
+    demand = _calibrated(scenario_json, status_quo_json)
+    curves = pricing.price_curves(scenario, CURVE_POINTS, demand, status_quo=status_quo)
     return pricing.price_curve_frame(curves)
 
 
@@ -114,7 +125,9 @@ def _price_preferences(
     scenario_json: str, status_quo_json: str | None
 ) -> dict[str, pricing.PricePreference]:
     scenario, status_quo = _scenarios(scenario_json, status_quo_json)
-    return {p.product: p for p in pricing.price_preferences(scenario, status_quo=status_quo)}
+    demand = _calibrated(scenario_json, status_quo_json)
+    preferences = pricing.price_preferences(scenario, demand, status_quo=status_quo)
+    return {p.product: p for p in preferences}
 
 
 def _scenarios(scenario_json: str, status_quo_json: str | None) -> tuple[Scenario, Scenario | None]:

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 
 import altair as alt
 import pandas as pd
+import pyarrow as pa
 
 from workshop_ui.charts import (
     PARTY_COLOURS,
@@ -65,18 +66,27 @@ def price_curve_spec(
     """:func:`price_curve_chart`'s spec (``presents``: styled for the big screen), its rows as
     Arrow bytes, from a template kept per products, markers, currency and style: only the rows
     and the share axis's top are new."""
-    marks, top = _marks(curve, markers)
+    top = _top(curve)
     shape = (
-        tuple(product_names), tuple(marks["label"]), tuple(marks["party"]), currency, presents,
+        tuple(product_names), tuple(markers["label"]), tuple(markers["party"]), currency,
+        presents,
     )  # fmt: skip
     with _TEMPLATES_LOCK:
         template = _TEMPLATES.get(shape)
         if template is not None:
             _TEMPLATES.move_to_end(shape)
     if template is None:
-        template = _template(curve, marks, top, shape)
+        template = _template(curve, _marks(curve, markers)[0], top, shape)
     spec = copy.deepcopy(template)
-    spec["datasets"] = {_CURVE: arrow_bytes(curve), _MARKS: arrow_bytes(marks)}
+    # The rows straight to Arrow: through a frame, its text columns cost more than the chart.
+    spec["datasets"] = {
+        _CURVE: arrow_bytes(pa.table({
+            "name": pa.array(curve["name"].tolist(), pa.string()),
+            "price": curve["price"].to_numpy(dtype=float),
+            "share": curve["share"].to_numpy(dtype=float),
+        })),
+        _MARKS: arrow_bytes(_marks_table(markers, top)),
+    }  # fmt: skip
     for layer in spec["layer"]:
         layer["encoding"]["y"]["scale"]["domain"] = [0, top]
     return spec
@@ -100,16 +110,40 @@ def _template(curve: pd.DataFrame, marks: pd.DataFrame, top: float, shape: tuple
     return spec
 
 
+def _top(curve: pd.DataFrame) -> float:
+    """The share axis's top: a little above the curve's highest share."""
+    return float(curve["share"].max()) * 1.08
+
+
+def _spans(markers: pd.DataFrame) -> list[str]:
+    return list(markers["span"]) if "span" in markers else ["full"] * len(markers)
+
+
 def _marks(curve: pd.DataFrame, markers: pd.DataFrame) -> tuple[pd.DataFrame, float]:
     """The markers with where each rule starts and ends, and the share axis's top."""
-    top = float(curve["share"].max()) * 1.08
-    spans = markers["span"] if "span" in markers else pd.Series("full", index=markers.index)
-    marks = markers.assign(
-        y0=spans.map({"full": 0.0, "lower": 0.0, "upper": top / 2}),
-        y1=spans.map({"full": top, "lower": top / 2, "upper": top}),
-        dash=spans.map({"full": "solid", "lower": "dashed", "upper": "dashed"}),
-    )
-    return marks, top
+    top = _top(curve)
+    table = _marks_table(markers, top)
+    return markers.assign(**{name: table[name].to_pylist() for name in _RULE_COLUMNS}), top
+
+
+_RULE_COLUMNS = ("y0", "y1", "dash")
+
+
+def _marks_table(markers: pd.DataFrame, top: float) -> pa.Table:
+    """The markers' rows for the chart: label, price, party, and where each rule runs."""
+    ends = {"full": (0.0, top, "solid"), "lower": (0.0, top / 2, "dashed"),
+            "upper": (top / 2, top, "dashed")}  # fmt: skip
+    rules = [ends[span] for span in _spans(markers)]
+    columns = {
+        "label": pa.array(markers["label"].tolist(), pa.string()),
+        "price": pa.array(markers["price"].to_numpy(dtype=float)),
+        "party": pa.array(markers["party"].tolist(), pa.string()),
+    }
+    if "span" in markers:
+        columns["span"] = pa.array(markers["span"].tolist(), pa.string())
+    for index, name in enumerate(_RULE_COLUMNS):
+        columns[name] = pa.array([rule[index] for rule in rules])
+    return pa.table(columns)
 
 
 def _chart(
