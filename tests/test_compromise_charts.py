@@ -437,3 +437,33 @@ def test_a_chart_shaped_like_a_checked_one_is_not_checked_again(monkeypatch):
     assert checks == []
     chart(300).checked(("another shape", 300))
     assert checks == [{"validate": True}]
+
+
+@pytest.mark.parametrize("presents", [False, True])
+def test_a_frontier_spec_from_its_template_is_the_chart_built_afresh(result, presents):
+    # A weight move fills a spec kept per shape: it must draw what the chart built afresh
+    # draws, at the second weight as at the first (the template made from the first).
+    from workshop_ui.charts import arrow_datasets, spec_of
+    from workshop_ui.frontier_spec import frontier_spec
+    from workshop_ui.presenting import presented
+
+    def rows(spec: dict, data: dict | None) -> list[dict]:
+        return arrow_rows(spec["datasets"][(data or spec["data"])["name"]])
+
+    for weight in (0.5, 0.8):
+        moved = bargain(result, bargaining_weight=weight)
+        deal = view.marker_for_candidate(moved, moved.weighted_nash.index, view.DEAL, "Deal")
+        chart = view.frontier_chart(moved, [deal], currency="EUR", cloud_rows=len(result.plans))
+        fresh = arrow_datasets(spec_of(presented(chart) if presents else chart))
+        kept = frontier_spec(
+            moved, [deal], currency="EUR", cloud_rows=len(result.plans), presents=presents
+        )
+        assert len(kept["layer"]) == len(fresh["layer"])
+        for fresh_layer, kept_layer in zip(fresh["layer"], kept["layer"], strict=True):
+            assert rows(kept, kept_layer.get("data")) == rows(fresh, fresh_layer.get("data"))
+            assert kept_layer["encoding"] == fresh_layer["encoding"]
+            assert kept_layer["mark"] == fresh_layer["mark"]
+        others = ("layer", "datasets", "data")
+        assert {k: v for k, v in kept.items() if k not in others} == {
+            k: v for k, v in fresh.items() if k not in others
+        }

@@ -36,10 +36,8 @@ from workshop_ui.charts import (
     SALES,
     STATUS_QUO,
     WORKING,
-    arrow_datasets,
     money_axis,
     padded_domain,
-    spec_of,
 )
 from workshop_ui.compromise_proposals import ROLE_LABELS, ROLES, proposal_label
 from workshop_ui.compromise_search import (
@@ -50,7 +48,6 @@ from workshop_ui.compromise_search import (
     valued,
 )
 from workshop_ui.formatting import D3_MONEY, D3_PERCENT, chart_locale, money_axis_labels
-from workshop_ui.presenting import presented
 
 __all__ = [
     "CANDIDATE",
@@ -71,11 +68,13 @@ __all__ = [
     "X_TITLE",
     "Y_TITLES",
     "CheckedLayerChart",
+    "FrontierFrames",
     "Marker",
     "cached_chart",
     "cached_spec",
     "candidate_frame",
     "frontier_chart",
+    "frontier_frames",
     "lever_columns",
     "marker_for_candidate",
     "marker_for_scenario",
@@ -343,27 +342,20 @@ def frontier_chart(
     Clicking any point selects it (parameter :data:`PICK`, by candidate ``index``); named
     points that are not candidates (index −1) show but select nothing.
     """
-    every = candidate_frame(result)
-    # The cloud is the first ``cloud_rows`` candidates, the search's own: the plans a later
-    # bargain optimises (at another weight) show as the frontier and the deal. A weight move
-    # then leaves the large dataset byte for byte as it was, and the browser keeps it.
-    cloud_data = every.iloc[: len(every) if cloud_rows is None else cloud_rows]
-    frontier_data = every.iloc[np.sort(result.frontier)]
-    points = marker_frame(result, markers)
-    kinds = [k for k in POINT_COLOURS if k in {CANDIDATE, FRONTIER, *points["kind"]}]
-    colour, shape = _kind_scales(kinds)
+    frames = frontier_frames(result, markers, cloud_rows)
+    cloud_data, frontier_data, points = frames.cloud, frames.frontier, frames.points
+    colour, shape = _kind_scales(frames.kinds)
     pick = alt.selection_point(name=PICK, fields=["index"], on="click", empty=False)
     # Axis ranges stated, not left to the browser: with ranges drawn from the data, a moved
     # deal would make the browser re-measure and redraw every candidate, and it stays put.
-    shown = (cloud_data, frontier_data, points)
     x = alt.X(
         "leadership:Q", title=X_TITLE,
-        scale=alt.Scale(domain=_range_of(shown, "leadership"), nice=False, zero=False),
+        scale=alt.Scale(domain=frames.x_domain, nice=False, zero=False),
         axis=alt.Axis(labelExpr=money_axis_labels(MILLION)),
     )  # fmt: skip
     y = alt.Y(
         "reps:Q", title=Y_TITLES[result.rep_utility],
-        scale=alt.Scale(domain=_range_of(shown, "reps"), nice=False, zero=False),
+        scale=alt.Scale(domain=frames.y_domain, nice=False, zero=False),
         axis=money_axis() if REP_UTILITY_UNITS[result.rep_utility] == "money" else alt.Axis(),
     )  # fmt: skip
     # The candidates are the chart's one large dataset, shared by the cloud and the ring
@@ -392,7 +384,7 @@ def frontier_chart(
         columnPadding=8, symbolStrokeWidth=2.5,
     )  # fmt: skip
     named = (
-        alt.Chart(points.assign(size=points["kind"].map(POINT_SIZES)))
+        alt.Chart(points)
         # A dark outline keeps each point readable on the grey cloud, and draws the legend's
         # frontier entry (a "stroke" symbol has no fill).
         .mark_point(filled=True, opacity=1, stroke=POINT_COLOURS[FRONTIER], strokeWidth=1)
@@ -419,11 +411,46 @@ def frontier_chart(
         .configure_legend(labelFontSize=13, labelLimit=260)
         .configure_view(strokeWidth=0)
     )
-    # Everything in the spec but the rows follows from these: charts alike in them are alike.
-    shape_of_spec = (
-        tuple(kinds), tuple(lever_columns(result).values()), result.rep_utility, height, currency,
+    return chart.checked(frames.shape(result, height, currency))
+
+
+@dataclass(frozen=True)
+class FrontierFrames:
+    """The frontier chart's rows and axis ranges: all that changes between charts of one
+    shape (a weight move changes the frontier, the deal and maybe the ranges)."""
+
+    cloud: pd.DataFrame
+    frontier: pd.DataFrame
+    points: pd.DataFrame  # with each point's size
+    kinds: tuple[str, ...]
+    x_domain: list[float]
+    y_domain: list[float]
+
+    def shape(self, result: SearchResult, height: int, currency: str) -> tuple:
+        """Everything in the spec but the rows and ranges: charts alike in it are alike."""
+        levers = tuple(lever_columns(result).values())
+        return (self.kinds, levers, result.rep_utility, height, currency)
+
+
+def frontier_frames(
+    result: SearchResult, markers: Sequence[Marker], cloud_rows: int | None = None
+) -> FrontierFrames:
+    """:func:`frontier_chart`'s rows: the first ``cloud_rows`` candidates (default: all), the
+    frontier and the named points."""
+    every = candidate_frame(result)
+    # The cloud is the first ``cloud_rows`` candidates, the search's own: the plans a later
+    # bargain optimises (at another weight) show as the frontier and the deal. A weight move
+    # then leaves the large dataset byte for byte as it was, and the browser keeps it.
+    cloud = every.iloc[: len(every) if cloud_rows is None else cloud_rows]
+    frontier = every.iloc[np.sort(result.frontier)]
+    points = marker_frame(result, markers)
+    points = points.assign(size=points["kind"].map(POINT_SIZES))
+    kinds = tuple(k for k in POINT_COLOURS if k in {CANDIDATE, FRONTIER, *points["kind"]})
+    shown = (cloud, frontier, points)
+    return FrontierFrames(
+        cloud, frontier, points, kinds,
+        _range_of(shown, "leadership"), _range_of(shown, "reps"),
     )  # fmt: skip
-    return chart.checked(shape_of_spec)
 
 
 class CheckedLayerChart(alt.LayerChart):
@@ -468,8 +495,13 @@ def cached_spec(
     """:func:`cached_chart` as its Vega-Lite spec (``presents``: styled for the big screen),
     so a rerun for an unrelated widget does not turn thousands of points into a spec again.
     Streamlit copies a spec before changing it, so one spec serves every session."""
-    chart = cached_chart(request, constraints, weight, rep_utility, found)
-    return arrow_datasets(spec_of(presented(chart) if presents else chart))
+    from workshop_ui.frontier_spec import frontier_spec  # it builds on this module's chart
+
+    return frontier_spec(
+        bargained(request, constraints, weight, rep_utility), found,
+        currency=request.working.metadata.currency, cloud_rows=len(run_search(request).plans),
+        presents=presents,
+    )  # fmt: skip
 
 
 @st.cache_resource(max_entries=12, show_spinner=False)
