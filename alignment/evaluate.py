@@ -18,6 +18,7 @@ from alignment.effort import Allocation, allocate_hours, plan_columns
 from alignment.goals import leadership_value, leadership_value_per_unit
 from alignment.marketing import content_reach, marketing_roi, selling_productivity
 from alignment.motivation import Motivation
+from alignment.plan_chunks import map_batches
 from alignment.scenario import Scenario
 from alignment.solver import Columns, HoursSolver
 
@@ -48,6 +49,10 @@ class Plans:
             margin_rate=np.array([plan.margin_rate]),
             push_content=np.array([scenario.marketing.push_content]),
         )
+
+    def slice(self, rows: slice) -> Plans:
+        """A contiguous run of the plans (views, not copies)."""
+        return Plans(**{f.name: getattr(self, f.name)[rows] for f in fields(self)})
 
     def take(self, index: np.ndarray | int) -> Plans:
         """The plans at ``index``, still shaped as a batch."""
@@ -176,7 +181,16 @@ def evaluate(
     plans = plans if plans is not None else Plans.from_scenario(scenario)
     if demand is None or demand.reference_motivation is None:
         demand = calibrated(scenario, status_quo)
-    return _solve(scenario, plans, demand, demand.reference_motivation, counterfactuals)
+    known: Demand = demand
+
+    def part(rows: slice) -> Outcomes:
+        if rows != slice(0, len(plans)):  # a part: its plans, and their demand where it is theirs
+            return _solve(scenario, plans.slice(rows), *_demand_of(known, rows), counterfactuals)
+        return _solve(scenario, plans, known, known.reference_motivation, counterfactuals)
+
+    # A very large batch is evaluated in parts side by side (alignment.plan_chunks).
+    parts = map_batches(part, len(plans))
+    return parts[0] if len(parts) == 1 else stacked(parts)
 
 
 @dataclass(frozen=True)
@@ -295,6 +309,12 @@ class _Market:
             reference_motivation=_per_plan(reference_motivation, np.nan, k),
             pay_scale=np.abs(self.pay_per_unit).max(axis=-1) + 1.0,
         )
+
+
+def _demand_of(demand: Demand, rows: slice) -> tuple[Demand, float | np.ndarray | None]:
+    """The demand of a run of plans (per-plan draws cut to it), and its ``M̄``."""
+    part = demand.take(np.arange(rows.start, rows.stop))
+    return part, part.reference_motivation
 
 
 def _per_plan(value: float | np.ndarray | None, default: float, plans: int) -> np.ndarray:

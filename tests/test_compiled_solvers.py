@@ -133,3 +133,22 @@ def test_the_compiled_allocation_is_the_vectorised_one(launch, seed):
     assert_allclose(compiled.hours, reference.hours, atol=1e-6 * budget.max())
     assert_allclose(compiled.hours.sum(axis=1), budget, rtol=1e-12)
     assert (compiled.hours >= 0).all()
+
+
+def test_a_large_batch_evaluated_in_parts_side_by_side_is_the_batch_evaluated_whole(
+    launch, monkeypatch
+):
+    from dataclasses import fields
+
+    from alignment import evaluate
+
+    plans = random_plans(launch, 1000, seed=4)
+    demand = calibrated(launch)
+    monkeypatch.setattr(plan_chunks, "SMALLEST_BATCH_SPLIT", 10**9)
+    whole = evaluate(launch, plans, demand)
+    monkeypatch.setattr(plan_chunks, "SMALLEST_BATCH_SPLIT", 100)
+    assert len(plan_chunks.batch_slices(len(plans))) == min(10, 2 * plan_chunks._WORKERS)
+    parts = evaluate(launch, plans, demand)
+    for field in fields(whole):
+        np.testing.assert_array_equal(getattr(parts, field.name), getattr(whole, field.name),
+                                      err_msg=field.name)  # fmt: skip

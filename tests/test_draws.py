@@ -129,3 +129,19 @@ def test_unassisted_ratios_for_many_values_at_once_match_brents_method_one_at_a_
     together = unassisted_ratios(u0, share, elasticity)
     one_by_one = [reference_ratio(*args) for args in zip(u0, share, elasticity, strict=True)]
     assert_allclose(together, one_by_one, rtol=1e-9)
+
+
+def test_draws_evaluated_in_parts_side_by_side_keep_each_draw_with_its_own_plans(monkeypatch):
+    # Each draw's demand is per plan: a batch cut into parts must cut the draws with it.
+    from alignment import plan_chunks
+
+    scenario = load("saas_tiers_smb_enterprise.yaml")
+    parameters = uncertain_parameters(scenario)
+    values = random_values(parameters, DRAWS)
+    plans = three_plans(scenario)
+    monkeypatch.setattr(plan_chunks, "SMALLEST_BATCH_SPLIT", 10**9)
+    whole = evaluate_draws(scenario, plans, parameters, values)
+    monkeypatch.setattr(plan_chunks, "SMALLEST_BATCH_SPLIT", 2)
+    assert len(plan_chunks.batch_slices(DRAWS * len(plans))) > 1
+    parts = evaluate_draws(scenario, plans, parameters, values)
+    assert_same_outcomes(parts, whole, rtol=0.0)
