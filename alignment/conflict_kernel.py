@@ -11,12 +11,12 @@ import math
 import numpy as np
 from numba import njit
 
-from alignment.kernel_cache import JIT
+from alignment.kernel_cache import INLINE, JIT
 from alignment.kernel_parts import EXP_LIMIT, segment_totals
 from alignment.tolerances import LONGEST_TRACKED_STEP, NEWTON_STEPS, ROOT_TOLERANCE
 
 
-@njit(**JIT)
+@njit(**INLINE)
 def _new_product_share(hours, direction, slope_wanted, habit, todays_mix, productivity, floor,
                        unassisted, gamma, fixed, size, strategic, strategic_market, segment,
                        totals, share, moves):  # fmt: skip
@@ -44,18 +44,17 @@ def _new_product_share(hours, direction, slope_wanted, habit, todays_mix, produc
     new_product /= strategic_market
     if not slope_wanted:
         return new_product, new_product
-    # ∂U/∂v_j = M s_j (str_j − Σ_seg str s)
-    strategic_share = np.empty(products)
+    # ∂U/∂v_j = M s_j (str_j − Σ_seg str s), the sums taken in place (no array to allocate)
+    totals[:] = 0.0
     for i in range(products):
-        strategic_share[i] = share[i] * strategic[i]
-    segment_totals(strategic_share, segment, totals)
+        totals[segment[i]] += share[i] * strategic[i]
     slope = 0.0
     for i in range(products):
         slope += moves[i] * size[i] * share[i] * (strategic[i] - totals[segment[i]])
     return new_product, slope / strategic_market
 
 
-@njit(**JIT)
+@njit(**INLINE)
 def _direction(hours, strategic, direction):
     """The move of hours onto strategic products as the conflict rises (sums to 0); the hours
     moved per hour of the plan."""
@@ -75,7 +74,7 @@ def _direction(hours, strategic, direction):
     return moved / total if total > 0 else moved
 
 
-@njit(**JIT)
+@njit(**INLINE)
 def _gap_along(hours, direction, t, habit, todays_mix, productivity, floor, unassisted, gamma,
                fixed, size, strategic, strategic_market, target, segment, totals,
                scratch):  # fmt: skip
@@ -141,7 +140,7 @@ def find_conflict(hours, start, habit, todays_mix, productivity, floor, unassist
     return min(max(result * per_hour, 0.0), 1.0)
 
 
-@njit(**JIT)
+@njit(**INLINE)
 def track_conflict(hours, conflict, habit, todays_mix, productivity, floor, unassisted, gamma,
                     fixed, size, strategic, strategic_market, target, segment, totals,
                     scratch):  # fmt: skip

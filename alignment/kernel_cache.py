@@ -52,7 +52,7 @@ if not os.environ.get("NUMBA_CACHE_DIR"):
 
 def warm() -> None:
     """Compile the solvers now, or load them from the cache: a server calls this at start so
-    its first visitor does not wait for the compiler (about 8 s on a 2-core machine)."""
+    its first visitor does not wait for the compiler (about 20 s on a 2-core machine)."""
     from alignment.evaluate import evaluate
     from alignment.scenario_io import load_scenario
 

@@ -13,7 +13,7 @@ import numpy as np
 from numba import njit
 
 from alignment.conflict_kernel import find_conflict, track_conflict
-from alignment.kernel_cache import JIT
+from alignment.kernel_cache import INLINE, JIT
 from alignment.kernel_parts import (
     allocator_step,
     extrapolate,
@@ -64,7 +64,7 @@ def pack_team(*, reps: float, quota_per_rep: float, accelerator: float, cap: flo
     return team
 
 
-@njit(**JIT)
+@njit(**INLINE)
 def _settle_mix(hours, pay, budget, productivity, floor, unassisted, gamma, fixed, weight_scale,
                 segment, totals, share, assisted, weights, step, iteration,
                 power_steps):  # fmt: skip
@@ -104,7 +104,7 @@ def next_hours(hours, gap, last_hours, last_gap, low, high, fewest, most):
     return min(max(guess, fewest), most)
 
 
-@njit(**JIT)
+@njit(**INLINE)
 def _effort_hours(score, reference, response, team):
     """``H = H̄ (M / M̄)^ζ`` within the team's range; ``H̄`` where hours are held."""
     if np.isnan(reference):
@@ -114,7 +114,7 @@ def _effort_hours(score, reference, response, team):
     return min(max(hours, team[FEWEST_HOURS]), team[MOST_HOURS])
 
 
-@njit(**JIT)
+@njit(**INLINE)
 def _payout(share, hours, team_hours, habit, todays_mix, productivity, floor, unassisted, gamma,
             fixed, segment, totals, size, pay_unit, basis_unit, quota_unit, team, mixed, sold,
             spare, units, marginal_pay):  # fmt: skip
