@@ -227,10 +227,11 @@ def ranking_chart(ranking: Ranking, reps_unit: str = "money per rep") -> alt.Cha
         .mark_bar(cornerRadiusEnd=3)
         .encode(
             # Long input names are cut (the tooltip holds them) so a phone keeps room for bars.
-            y=alt.Y("input:N", sort=order, title=None, axis=alt.Axis(labelLimit=170)),
+            y=alt.Y("input:N", sort=order, title=None, axis=alt.Axis(labelLimit=140)),
             yOffset=alt.YOffset("side:N", sort=[labels[p] for p in parties]),
-            x=alt.X("share:Q", title="Share of what moves each side's gain",
-                    axis=alt.Axis(format=D3_PERCENT_AXIS, tickCount=4),
+            # The title ends where the bars do: centred, it ran off a phone's screen.
+            x=alt.X("share:Q", title="Share of the swing in each gain",
+                    axis=alt.Axis(format=D3_PERCENT_AXIS, tickCount=4, titleAnchor="end"),
                     scale=alt.Scale(domain=[0, _share_axis_end(frame["share"])])),
             color=alt.Color(
                 "side:N", title=None,
