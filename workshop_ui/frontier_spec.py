@@ -9,9 +9,6 @@ so each shape is built once and later weights fill its rows and ranges in.
 
 from __future__ import annotations
 
-import copy
-import threading
-from collections import OrderedDict
 from collections.abc import Sequence
 
 import pandas as pd
@@ -20,13 +17,12 @@ from alignment.compromise import SearchResult
 from workshop_ui.charts import arrow_bytes, spec_of
 from workshop_ui.compromise_charts import FrontierFrames, Marker, frontier_chart, frontier_frames
 from workshop_ui.presenting import presented
+from workshop_ui.spec_templates import KeptSpecs
 
 __all__ = ["frontier_spec"]
 
 _CLOUD, _FRONTIER, _POINTS = "cloud", "frontier", "points"
-_TEMPLATES: OrderedDict[tuple, dict] = OrderedDict()
-_KEPT_TEMPLATES = 32
-_LOCK = threading.Lock()
+_TEMPLATES = KeptSpecs(32)
 HEIGHT = 560
 
 
@@ -42,20 +38,16 @@ def frontier_spec(
     styled for the big screen), its rows as Arrow bytes."""
     frames = frontier_frames(result, markers, cloud_rows)
     shape = (*frames.shape(result, HEIGHT, currency), presents)
-    with _LOCK:
-        template = _TEMPLATES.get(shape)
-        if template is not None:
-            _TEMPLATES.move_to_end(shape)
+    template = _TEMPLATES.get(shape)
     if template is None:
         chart = frontier_chart(result, markers, currency=currency, height=HEIGHT,
                                cloud_rows=cloud_rows)  # fmt: skip
         template = _template(spec_of(presented(chart) if presents else chart), frames, shape)
-    spec = copy.deepcopy(template)
-    spec["datasets"] = {
+    spec = _TEMPLATES.filled(template, {
         _CLOUD: arrow_bytes(frames.cloud),
         _FRONTIER: arrow_bytes(frames.frontier),
         _POINTS: arrow_bytes(frames.points),
-    }
+    })  # fmt: skip
     for layer in spec["layer"]:
         encoding = layer["encoding"]
         encoding["x"]["scale"]["domain"] = list(frames.x_domain)
@@ -78,11 +70,7 @@ def _template(spec: dict, frames: FrontierFrames, shape: tuple) -> dict:
     for layer in spec["layer"]:
         if "data" in layer:
             layer["data"] = {"name": names[layer["data"]["name"]]}
-    with _LOCK:
-        _TEMPLATES[shape] = spec
-        while len(_TEMPLATES) > _KEPT_TEMPLATES:
-            _TEMPLATES.popitem(last=False)
-    return spec
+    return _TEMPLATES.keep(shape, spec)
 
 
 def _same(data: object, frame: pd.DataFrame) -> bool:

@@ -8,9 +8,6 @@ page fills a kept spec instead (:func:`price_curve_spec`).
 
 from __future__ import annotations
 
-import copy
-import threading
-from collections import OrderedDict
 from collections.abc import Sequence
 
 import altair as alt
@@ -27,13 +24,12 @@ from workshop_ui.charts import (
 )
 from workshop_ui.formatting import D3_MONEY, D3_PERCENT, D3_PERCENT_AXIS
 from workshop_ui.presenting import presented
+from workshop_ui.spec_templates import KeptSpecs
 
 __all__ = ["price_curve_chart", "price_curve_spec"]
 
 _CURVE, _MARKS = "curve", "marks"
-_TEMPLATES: OrderedDict[tuple, dict] = OrderedDict()
-_KEPT_TEMPLATES = 64
-_TEMPLATES_LOCK = threading.Lock()
+_TEMPLATES = KeptSpecs(64)
 
 
 def price_curve_chart(
@@ -71,22 +67,18 @@ def price_curve_spec(
         tuple(product_names), tuple(markers["label"]), tuple(markers["party"]), currency,
         presents,
     )  # fmt: skip
-    with _TEMPLATES_LOCK:
-        template = _TEMPLATES.get(shape)
-        if template is not None:
-            _TEMPLATES.move_to_end(shape)
+    template = _TEMPLATES.get(shape)
     if template is None:
         template = _template(curve, _marks(curve, markers)[0], top, shape)
-    spec = copy.deepcopy(template)
     # The rows straight to Arrow: through a frame, its text columns cost more than the chart.
-    spec["datasets"] = {
+    spec = _TEMPLATES.filled(template, {
         _CURVE: arrow_bytes(pa.table({
             "name": pa.array(curve["name"].tolist(), pa.string()),
             "price": curve["price"].to_numpy(dtype=float),
             "share": curve["share"].to_numpy(dtype=float),
         })),
         _MARKS: arrow_bytes(_marks_table(markers, top)),
-    }  # fmt: skip
+    })  # fmt: skip
     for layer in spec["layer"]:
         layer["encoding"]["y"]["scale"]["domain"] = [0, top]
     return spec
@@ -103,11 +95,7 @@ def _template(curve: pd.DataFrame, marks: pd.DataFrame, top: float, shape: tuple
     names = {name: _CURVE if "share" in frame else _MARKS for name, frame in frames.items()}
     for layer in spec["layer"]:
         layer["data"] = {"name": names[layer["data"]["name"]]}
-    with _TEMPLATES_LOCK:
-        _TEMPLATES[shape] = spec
-        while len(_TEMPLATES) > _KEPT_TEMPLATES:
-            _TEMPLATES.popitem(last=False)
-    return spec
+    return _TEMPLATES.keep(shape, spec)
 
 
 def _top(curve: pd.DataFrame) -> float:
