@@ -254,9 +254,10 @@ def test_the_cached_frontier_takes_the_currency_of_the_searchs_working_scenario(
     monkeypatch.setattr(compromise_charts, "bargained", lambda *args: result)
     monkeypatch.setattr(compromise_charts, "run_search", lambda request: result)
 
-    chart = compromise_charts.cached_chart(request, Constraints(), 0.5, "rep_utility", ())
+    compromise_charts.cached_spec.clear()
+    spec = compromise_charts.cached_spec(request, Constraints(), 0.5, "rep_utility", (), False)
 
-    assert chart.to_dict()["config"]["locale"]["number"]["currency"] == ["€", ""]
+    assert spec["config"]["locale"]["number"]["currency"] == ["€", ""]
 
 
 def test_the_cached_frontier_spec_keeps_every_candidate_and_the_click_selection(
@@ -286,7 +287,6 @@ def test_a_weight_move_keeps_the_spec_and_the_cloud_so_the_browser_only_swaps_th
         lambda request, constraints, weight, measure: bargain(result, bargaining_weight=weight),
     )  # fmt: skip
     compromise_charts.cached_spec.clear()
-    compromise_charts.cached_chart.clear()
     specs = {}
     for weight in (0.5, 0.8):
         moved = bargain(result, bargaining_weight=weight)

@@ -70,7 +70,6 @@ __all__ = [
     "CheckedLayerChart",
     "FrontierFrames",
     "Marker",
-    "cached_chart",
     "cached_spec",
     "candidate_frame",
     "frontier_chart",
@@ -492,33 +491,15 @@ def cached_spec(
     found: tuple[Marker, ...],
     presents: bool,
 ) -> dict:
-    """:func:`cached_chart` as its Vega-Lite spec (``presents``: styled for the big screen),
-    so a rerun for an unrelated widget does not turn thousands of points into a spec again.
-    Streamlit copies a spec before changing it, so one spec serves every session."""
+    """The frontier chart's Vega-Lite spec (``presents``: styled for the big screen) for one
+    search, constraints, weight, reps' measure and set of points, in the currency of the
+    search's working scenario: a rerun for an unrelated widget does not turn thousands of points
+    into a spec again. Streamlit copies a spec before changing it, so one spec serves every
+    session."""
     from workshop_ui.frontier_spec import frontier_spec  # it builds on this module's chart
 
     return frontier_spec(
         bargained(request, constraints, weight, rep_utility), found,
         currency=request.working.metadata.currency, cloud_rows=len(run_search(request).plans),
         presents=presents,
-    )  # fmt: skip
-
-
-@st.cache_resource(max_entries=12, show_spinner=False)
-def cached_chart(
-    request: SearchRequest,
-    constraints: Constraints,
-    weight: float,
-    rep_utility: RepUtility,
-    found: tuple[Marker, ...],
-) -> alt.LayerChart:
-    """The frontier chart, built once per search, constraints, weight, reps' measure and set
-    of points, in the currency of the search's working scenario.
-
-    Building the layers costs tens of milliseconds; a rerun for an unrelated widget reuses
-    the chart (Streamlit only reads it).
-    """
-    return frontier_chart(
-        bargained(request, constraints, weight, rep_utility), found,
-        currency=request.working.metadata.currency, cloud_rows=len(run_search(request).plans),
     )  # fmt: skip
