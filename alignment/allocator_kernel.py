@@ -16,6 +16,7 @@ from alignment.kernel_parts import (
     fading,
     largest_move,
 )
+from alignment.kernel_views import borrowed
 from alignment.tolerances import EXTRAPOLATE_AFTER
 
 
@@ -37,10 +38,16 @@ def allocate_plans(value, fixed, gamma, unassisted, weight_scale, productivity, 
     plans, products = value.shape
     converged = np.zeros(plans, dtype=np.bool_)
     most_iterations = 0
-    totals = np.empty(segments)
-    share, assisted = np.empty(products), np.empty(products)
-    weights, step = np.empty(products), np.empty(products)
-    best_hours = np.empty(products)
+    # Everything the loop touches is borrowed (alignment.kernel_views): the caller holds the
+    # arguments, and ``work`` and ``work_totals`` are used again after the loop.
+    value, fixed, gamma = borrowed(value), borrowed(fixed), borrowed(gamma)
+    unassisted, weight_scale = borrowed(unassisted), borrowed(weight_scale)
+    productivity, budget, start = borrowed(productivity), borrowed(budget), borrowed(start)
+    floor, size, segment, out = borrowed(floor), borrowed(size), borrowed(segment), borrowed(out)
+    work, work_totals = np.empty((5, products)), np.empty(segments)
+    totals, borrowed_work = borrowed(work_totals), borrowed(work)
+    share, assisted = borrowed_work[0], borrowed_work[1]
+    weights, step, best_hours = borrowed_work[2], borrowed_work[3], borrowed_work[4]
     for k in range(plans):
         hours = out[k]
         hours[:] = start[k]
@@ -89,4 +96,5 @@ def allocate_plans(value, fixed, gamma, unassisted, weight_scale, productivity, 
             total += hours[i]
         for i in range(products):
             hours[i] *= k_budget / total
+    work_totals[0] = work[0, 0]  # the borrowed views' owners live to here
     return converged, most_iterations

@@ -16,7 +16,7 @@ import numba
 
 _HERE = Path(__file__).resolve().parent
 _SOURCES = ("kernel_cache.py", "kernel_parts.py", "solver_kernel.py", "conflict_kernel.py",
-            "allocator_kernel.py", "tolerances.py")  # fmt: skip
+            "allocator_kernel.py", "kernel_views.py", "tolerances.py")  # fmt: skip
 
 # ``error_model="numpy"`` gives IEEE results (inf, NaN) where Python would raise, as numpy does;
 # nogil lets a batch's parts run on several cores (alignment.plan_chunks).

@@ -23,6 +23,7 @@ from alignment.kernel_parts import (
     solver_shares,
     team_payout,
 )
+from alignment.kernel_views import borrowed
 from alignment.tolerances import (
     CONFLICT_TOLERANCE,
     DAMPING,
@@ -160,11 +161,22 @@ def solve_plans(fixed, gamma, unassisted, weight_scale, pay_per_unit, quota_per_
     out_team_hours, out_conflict = np.empty(plans), np.empty(plans)
     settled = np.zeros(plans, dtype=np.bool_)
     most_iterations = 0
-    totals = np.empty(segments)
-    share, assisted, sold = np.empty(products), np.empty(products), np.empty(products)
-    mixed, units, new_pay = np.empty(products), np.empty(products), np.empty(products)
-    weights, step, spare = np.empty(products), np.empty(products), np.empty(products)
-    hours, pay, scratch = np.empty(products), np.empty(products), np.empty((4, products))
+    # Everything the loop touches is borrowed (alignment.kernel_views): the caller holds the
+    # arguments, and ``work`` and ``work_totals`` are used again after the loop.
+    fixed, gamma, unassisted = borrowed(fixed), borrowed(gamma), borrowed(unassisted)
+    weight_scale, pay_per_unit = borrowed(weight_scale), borrowed(pay_per_unit)
+    quota_per_unit, basis_per_unit = borrowed(quota_per_unit), borrowed(basis_per_unit)
+    productivity, habit = borrowed(productivity), borrowed(habit)
+    effort_response = borrowed(effort_response)
+    reference_motivation, pay_scale = borrowed(reference_motivation), borrowed(pay_scale)
+    size, floor, todays_mix = borrowed(size), borrowed(floor), borrowed(todays_mix)
+    strategic, segment, team = borrowed(strategic), borrowed(segment), borrowed(team)
+    work, work_totals = np.empty((15, products)), np.empty(segments)
+    totals, borrowed_work = borrowed(work_totals), borrowed(work)
+    share, assisted, sold = borrowed_work[0], borrowed_work[1], borrowed_work[2]
+    mixed, units, new_pay = borrowed_work[3], borrowed_work[4], borrowed_work[5]
+    weights, step, spare = borrowed_work[6], borrowed_work[7], borrowed_work[8]
+    hours, pay, scratch = borrowed_work[9], borrowed_work[10], borrowed_work[11:15]
     reference_hours = team[REFERENCE_HOURS]
     power_steps = int(team[POWER_STEPS])
     has_strategic = strategic.sum() > 0
@@ -343,4 +355,5 @@ def solve_plans(fixed, gamma, unassisted, weight_scale, pay_per_unit, quota_per_
             out_hours[k, i] = hours[i] * (team_hours / total)
         out_team_hours[k] = team_hours
         out_conflict[k] = conflict
+    work_totals[0] = work[0, 0]  # the borrowed views' owners live to here
     return out_hours, out_team_hours, out_conflict, settled, most_iterations
