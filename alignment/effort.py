@@ -64,19 +64,23 @@ def allocate_hours(
     damping: float = 1.0,
     tolerance: float = 1e-7,
     max_iterations: int = 300,
+    fixed: np.ndarray | None = None,
 ) -> Allocation:
     """:func:`allocate_hours_vectorised`, compiled and one plan at a time
     (:mod:`alignment.allocator_kernel`): the same steps, without numpy's cost per call on a
-    handful of products."""
+    handful of products. ``fixed`` is the part of the utility that does not depend on hours,
+    ``α − βp + δ(...) − γ ln((1 + φ) ē)`` ``(plans, products)``, where the caller has it."""
     plans, products = value_per_unit.shape
     shape = (plans, products)
     budget = np.broadcast_to(np.asarray(team_hours, dtype=float), (plans,)).copy()
     gamma = np.ascontiguousarray(np.broadcast_to(demand.gamma, shape))
     unassisted = np.ascontiguousarray(np.broadcast_to(demand.unassisted_hours, shape))
-    at_reference = utility(demand, price, np.broadcast_to(demand.reference_hours, shape), lead_gen)
-    fixed = np.broadcast_to(at_reference, shape) - gamma * np.log(
-        demand.reference_hours + unassisted
-    )
+    if fixed is None:
+        hours_today = np.broadcast_to(demand.reference_hours, shape)
+        at_reference = utility(demand, price, hours_today, lead_gen)
+        fixed = np.broadcast_to(at_reference, shape) - gamma * np.log(
+            demand.reference_hours + unassisted
+        )
     if start is None:
         mix = demand.reference_hours / demand.reference_hours.sum()
         start = budget[:, np.newaxis] * mix

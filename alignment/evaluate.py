@@ -473,6 +473,7 @@ def _counterfactuals(
         np.tile(team_hours, 2),
         np.concatenate([market.productivity, market.productivity]),
         start=np.tile(allocation.hours, (2, 1)),
+        fixed=np.concatenate([market.fixed_utility(lead_gen), market.fixed_utility(no_leads)]),
     )
     asked_hours, asked_converged = two.hours[:k], two.converged[:k]
     replanned = market.mix(two.hours[k:], team_hours)

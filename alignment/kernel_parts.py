@@ -174,13 +174,13 @@ def _below(log_x, mu, sigma, inverse_total):
 
 @njit(**INLINE)
 def team_payout(plain_commission, quota_basis, reps, quota_per_rep, accelerator, cap, has_cap,
-                sigma):  # fmt: skip
+                sigma, inverse_total):  # fmt: skip
     """:func:`alignment.commission.team_payout` for one plan: (share at quota, variable pay per
-    rep, commission multiplier, attainment slope)."""
+    rep, commission multiplier, attainment slope). ``inverse_total`` is ``E[r⁻¹] = exp(σ²)``,
+    worked out once by the caller."""
     attainment = max(quota_basis, 0.0) / (reps * quota_per_rep)
     plain_mean = max(plain_commission / reps, 0.0)
     mu = -0.5 * sigma**2
-    inverse_total = math.exp(sigma**2)
     extra = accelerator - 1.0
     reaches = attainment > 1e-100
     quota_point = 1.0 / max(attainment, 1e-100) if reaches else np.inf

@@ -9,6 +9,8 @@ reference it is tested against.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from numba import njit
 
@@ -44,8 +46,8 @@ from alignment.tolerances import (
 REPS, QUOTA_PER_REP, ACCELERATOR, CAP, HAS_CAP, SPREAD = 0, 1, 2, 3, 4, 5
 BASE_SALARY, ON_TARGET, ATTAINMENT_TARGET = 6, 7, 8
 REFERENCE_HOURS, FEWEST_HOURS, MOST_HOURS = 9, 10, 11
-TARGET, STRATEGIC_MARKET, POWER_STEPS = 12, 13, 14
-TEAM_FIELDS = 15
+TARGET, STRATEGIC_MARKET, POWER_STEPS, INVERSE_TOTAL = 12, 13, 14, 15
+TEAM_FIELDS = 16
 
 
 def pack_team(*, reps: float, quota_per_rep: float, accelerator: float, cap: float | None,
@@ -62,6 +64,7 @@ def pack_team(*, reps: float, quota_per_rep: float, accelerator: float, cap: flo
     )  # fmt: skip
     team[[TARGET, STRATEGIC_MARKET, POWER_STEPS]] = (target, strategic_market, power_steps)
     team[CAP], team[HAS_CAP] = (0.0, 0.0) if cap is None else (cap, 1.0)
+    team[INVERSE_TOTAL] = math.exp(spread**2)  # E[r⁻¹] of reps' log-normal volume
     return team
 
 
@@ -137,7 +140,7 @@ def _payout(share, hours, team_hours, habit, todays_mix, productivity, floor, un
         basis += basis_unit[i] * units[i]
     share_at_quota, variable, multiplier, slope = team_payout(
         plain, basis, team[REPS], team[QUOTA_PER_REP], team[ACCELERATOR], team[CAP],
-        team[HAS_CAP] > 0, team[SPREAD],
+        team[HAS_CAP] > 0, team[SPREAD], team[INVERSE_TOTAL],
     )  # fmt: skip
     value = 0.0
     for i in range(products):
