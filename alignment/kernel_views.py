@@ -11,16 +11,25 @@ caller holds them for the call) and the work arrays it keeps to its end.
 from __future__ import annotations
 
 from numba.core import cgutils, types
-from numba.extending import intrinsic
+from numba.extending import intrinsic, overload
+
+
+def borrowed(array):
+    """A view of ``array`` with no owner: the same data, shape and strides, and no reference
+    counting. Valid only while ``array``'s owner lives. In Python (numba's JIT disabled, as
+    when stepping through a solver) it is ``array`` itself."""
+    return array
+
+
+@overload(borrowed, inline="always")
+def _borrowed(array):
+    if isinstance(array, types.Array):
+        return lambda array: _unowned(array)
+    return None
 
 
 @intrinsic
-def borrowed(typingctx, array):
-    """A view of ``array`` with no owner: the same data, shape and strides, and no reference
-    counting. Valid only while ``array``'s owner lives."""
-    if not isinstance(array, types.Array):
-        return None
-
+def _unowned(typingctx, array):
     def codegen(context, builder, signature, args):
         source = context.make_array(array)(context, builder, value=args[0])
         view = context.make_array(array)(context, builder)

@@ -33,3 +33,8 @@ def test_a_borrowed_view_keeps_its_strides() -> None:
     count, second = _every_other(np.arange(10.0))
     assert count == 5
     assert second == 2.0
+
+
+def test_in_python_a_borrowed_view_is_the_array_itself() -> None:
+    values = np.arange(3.0)
+    assert borrowed(values) is values
