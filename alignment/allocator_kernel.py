@@ -96,5 +96,5 @@ def allocate_plans(value, fixed, gamma, unassisted, weight_scale, productivity, 
             total += hours[i]
         for i in range(products):
             hours[i] *= k_budget / total
-    work_totals[0] = work[0, 0]  # the borrowed views' owners live to here
+    work_totals[:0] = work[0, :0]  # uses both owners of the borrowed views: they live to here
     return converged, most_iterations

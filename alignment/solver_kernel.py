@@ -358,5 +358,5 @@ def solve_plans(fixed, gamma, unassisted, weight_scale, pay_per_unit, quota_per_
             out_hours[k, i] = hours[i] * (team_hours / total)
         out_team_hours[k] = team_hours
         out_conflict[k] = conflict
-    work_totals[0] = work[0, 0]  # the borrowed views' owners live to here
+    work_totals[:0] = work[0, :0]  # uses both owners of the borrowed views: they live to here
     return out_hours, out_team_hours, out_conflict, settled, most_iterations
