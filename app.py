@@ -22,10 +22,15 @@ housekeeping.start()  # once per process: old autosaves are deleted on a schedul
 allocator.tune()  # once per process: memory the app lets go of goes back to the system
 session_reaper.start()  # once per process: sessions gone past a grace period are closed
 upload_quota.install()  # once per process: a session holds at most a few uploaded files
-collector.tune()  # once per process: the collector no longer walks the app's own code
 
 PAGES = sorted((Path(__file__).parent / "pages").glob("[0-9]*_*.py"))
 # Calibrate follows Overview: the room fits its elasticities before it argues over them.
 PAGES.sort(key=lambda page: (page.stem != "0_Overview", page.stem != "8_Calibrate"))
 
-st.navigation([st.Page(page, default=index == 0) for index, page in enumerate(PAGES)]).run()
+navigation = st.navigation([st.Page(page, default=index == 0) for index, page in enumerate(PAGES)])
+# Once per process, after the navigation is in place: the collector no longer walks the app's
+# own code. On a machine's first start this compiles the solvers, so the room is told why it waits.
+FIRST_START = "Getting the model ready: the first start on a new machine takes about half a minute."
+with st.spinner(FIRST_START):
+    collector.tune()
+navigation.run()
