@@ -31,7 +31,7 @@ import streamlit as st
 
 from alignment import Scenario
 from alignment.storage import StorageError, default_store, is_valid_draft_id
-from workshop_ui import library, sessions
+from workshop_ui import entry, library, sessions
 
 # The page address carries ``?session=<id>``: reopening it restores the session's autosave.
 DRAFT_PARAM = "session"
@@ -57,6 +57,7 @@ class Autosave:
 
 def ensure_state() -> None:
     """Give this session a working scenario and a status quo. Call first on every page."""
+    entry.through_app()
     if _WORKING in st.session_state:
         _keep_draft_id_in_address()
         return

@@ -17,6 +17,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -74,12 +75,12 @@ def data_dir(server_folder: Path) -> Path:
     return server_folder / "workshop_data"
 
 
-@pytest.fixture(scope="session")
-def app_url(chromium: Path, server_folder: Path, data_dir: Path) -> Iterator[str]:
-    """The app's address, served for the whole session and stopped by its process id."""
+@contextmanager
+def serve_app(folder: Path, data_dir: Path) -> Iterator[str]:
+    """``streamlit run app.py`` in a process of its own, saving into ``data_dir`` and logging
+    into ``folder``; its address while it runs, stopped by its process id after."""
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
-    folder = server_folder
     env = {**os.environ, "ALIGNMENT_DATA_DIR": str(data_dir)}
     log_path = folder / "server.log"
     with log_path.open("wb") as log:
@@ -106,6 +107,13 @@ def app_url(chromium: Path, server_folder: Path, data_dir: Path) -> Iterator[str
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def app_url(chromium: Path, server_folder: Path, data_dir: Path) -> Iterator[str]:
+    """The app's address, served for the whole session."""
+    with serve_app(server_folder, data_dir) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
