@@ -2,8 +2,8 @@
 
 numba counts references to every array a compiled function holds, with an atomic add each time
 an array variable is bound and released. In the solvers' loops, where an iteration is a few
-dozen flops on a handful of products and the building blocks are inlined, those counts were a
-fifth of a batch's time. A *borrowed* view is the same array without an owner: binding it
+dozen flops on a handful of products and the building blocks are inlined, those counts would
+be a fifth of a batch's time. A *borrowed* view is the same array without an owner: binding it
 costs nothing. It is only valid while its owner lives, so a solver borrows its arguments (the
 caller holds them for the call) and the work arrays it keeps to its end.
 """
