@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import warnings
+
 import pytest
 
 from workshop_ui import session_reaper
@@ -79,3 +82,13 @@ def test_the_grace_period_comes_from_the_environment_and_a_bad_one_is_logged(
 def test_without_a_streamlit_server_nothing_starts():
     assert session_reaper.start() is False
     assert session_reaper.sweep_once(Reaper(30)) == Sweep()
+
+
+def test_a_sweep_while_the_server_stops_is_empty_and_says_nothing(monkeypatch, caplog):
+    loop = asyncio.new_event_loop()
+    loop.close()  # Streamlit's loop, closed as the server stops
+    monkeypatch.setattr(session_reaper, "_server", lambda: (object(), loop))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the sweep's coroutine is closed, not left unawaited
+        assert session_reaper.sweep_once(Reaper(30)) == Sweep()
+    assert "skipped a sweep" not in caplog.text

@@ -133,7 +133,14 @@ def sweep_once(reaper: Reaper) -> Sweep:
     if server is None:
         return Sweep()
     runtime, loop = server
-    done = asyncio.run_coroutine_threadsafe(_sweep_on_loop(runtime, reaper), loop)
+    sweeping = _sweep_on_loop(runtime, reaper)
+    try:
+        done = asyncio.run_coroutine_threadsafe(sweeping, loop)
+    except RuntimeError:
+        sweeping.close()
+        if loop.is_closed():  # the server is stopping: nothing left to sweep
+            return Sweep()
+        raise
     sweep = done.result(timeout=HANDOFF_SECONDS)
     if sweep:
         gc.collect()  # a closed session's objects refer to each other
