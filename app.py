@@ -31,6 +31,7 @@ navigation = st.navigation([st.Page(page, default=index == 0) for index, page in
 # Once per process, after the navigation is in place: the collector no longer walks the app's
 # own code. On a machine's first start this compiles the solvers, so the room is told why it waits.
 FIRST_START = "Getting the model ready: the first start on a new machine takes about half a minute."
-with st.spinner(FIRST_START):
-    collector.tune()
+if not collector.tuned():  # a spinner would add a placeholder to every rerun
+    with st.spinner(FIRST_START):
+        collector.tune()
 navigation.run()

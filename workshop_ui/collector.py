@@ -30,6 +30,11 @@ _LOCK = threading.Lock()
 _FROZEN = False
 
 
+def tuned() -> bool:
+    """Whether this process has already been tuned (every rerun after the first start)."""
+    return _FROZEN
+
+
 def tune() -> int:
     """Import the app's modules and freeze what is alive, once per process; how many objects
     were frozen (0 on every later call)."""
