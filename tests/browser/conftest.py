@@ -37,6 +37,7 @@ SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
 VIEWPORT = {"width": 1280, "height": 800}
 SERVER_START_SECONDS = 60
 APP_IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
+NAV_LINK = "[data-testid='stSidebarNavLink']"
 
 
 def _free_port() -> int:

@@ -6,10 +6,11 @@ import re
 
 import pytest
 
+from tests.browser.conftest import NAV_LINK
+
 pytestmark = pytest.mark.browser
 
 APP_IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
-NAV_LINK = "[data-testid='stSidebarNavLink']"
 
 
 def test_a_price_move_survives_page_switches_and_a_refresh(visit):

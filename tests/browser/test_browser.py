@@ -6,9 +6,10 @@ import re
 
 import pytest
 
+from tests.browser.conftest import NAV_LINK
+
 pytestmark = pytest.mark.browser
 
-NAV_LINK = "[data-testid='stSidebarNavLink']"
 TITLES = {"Overview": "Pricing & commission alignment workshop"}
 
 

@@ -7,11 +7,12 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser.conftest import NAV_LINK
+
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "scenarios" / "data" / "deal_history_example.csv"
-NAV_LINK = "[data-testid='stSidebarNavLink']"
 
 
 def reps_pick_for_nova(visit) -> str:

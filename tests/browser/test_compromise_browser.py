@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from tests.browser.conftest import NAV_LINK
+
 pytestmark = pytest.mark.browser
 
-NAV_LINK = "[data-testid='stSidebarNavLink']"
 CHART = ".st-key-compromise_frontier [data-testid='stVegaLiteChart']"
 # Points inside the plotted cloud, as fractions of the chart's width and height (the axes sit
 # left and below, the legend at the bottom).

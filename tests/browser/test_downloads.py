@@ -9,10 +9,10 @@ from openpyxl import load_workbook
 
 from alignment import load_scenario
 from alignment.storage import LocalFolderStore
+from tests.browser.conftest import NAV_LINK
 
 pytestmark = pytest.mark.browser
 
-NAV_LINK = "[data-testid='stSidebarNavLink']"
 REPORT_BUTTONS = ("report_pdf", "report_html", "report_markdown", "report_xlsx", "report_yaml")
 # Every button first, last and in between across the orders, each in a fresh session.
 ORDERS = [

@@ -11,9 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import Visit, serve_app
+from tests.browser.conftest import NAV_LINK, Visit, serve_app
 
-NAV_LINK = "[data-testid='stSidebarNavLink']"
 APP_ORDER = [
     "Overview", "Calibrate", "Goals", "Pricing", "Commission plan", "Outcomes", "Marketing",
     "Scenarios", "Compromise", "Room",

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import CHROMIUM_ARGS, ROOT, VIEWPORT, Visit
+from conftest import CHROMIUM_ARGS, NAV_LINK, ROOT, VIEWPORT, Visit
 
 sys.path.insert(0, str(ROOT / "tests" / "load"))
 from streamlit_ws_client import StreamlitSession, upload_file
@@ -41,7 +41,6 @@ UPLOADS_PER_MINUTE = 5
 UPLOADS_PER_SESSION_MINUTE = 3
 RESTART_DELAY_S = 20
 START_SECONDS = 120
-NAV_LINK = "[data-testid='stSidebarNavLink']"
 
 
 @dataclass(frozen=True)

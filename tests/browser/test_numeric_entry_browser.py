@@ -11,12 +11,12 @@ import pytest
 
 from alignment.levers import with_value
 from alignment.storage import LocalFolderStore
+from tests.browser.conftest import NAV_LINK
 from workshop_ui import library
 
 pytestmark = pytest.mark.browser
 
 PHONE = {"width": 390, "height": 844}
-NAV_LINK = "[data-testid='stSidebarNavLink']"
 SLIDER = "input[type='range']"
 NUMBER = "input[type='number']"
 CHART = "[data-testid='stVegaLiteChart']"

@@ -13,10 +13,10 @@ import time
 import pytest
 
 from alignment.storage import LocalFolderStore
+from tests.browser.conftest import NAV_LINK
 
 pytestmark = pytest.mark.browser
 
-NAV_LINK = "[data-testid='stSidebarNavLink']"
 APP_IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
 PEOPLE = 3
 

@@ -17,10 +17,10 @@ import pytest
 
 from alignment.levers import value_at
 from alignment.storage import LocalFolderStore
+from tests.browser.conftest import NAV_LINK
 
 pytestmark = pytest.mark.browser
 
-NAV_LINK = "[data-testid='stSidebarNavLink']"
 SLIDER = "input[type='range']"
 NUMBER = "input[type='number']"
 
