@@ -283,25 +283,28 @@ def power_step(
     same fixed points. ``gamma`` is ``(products, 1)`` or ``(products, plans)``, ``team_hours``
     ``(plans,)``.
     """
-    log_hours = np.log(np.maximum(hours, floor_hours))
+    floored = np.maximum(hours, floor_hours)
     # Plans where no hour gains anything give NaN here; the caller keeps their hours.
-    with np.errstate(divide="ignore", invalid="ignore"):
-        log_target = np.log(weights)  # −inf where an hour gains nothing: those go to 0
-        # Logs apart, as in the compiled step: the quotient overflows for a tiny total.
-        log_target += np.log(team_hours) - np.log(total_weight)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore", under="ignore"):
+        ratio = weights / floored
+        normal = (ratio > 1e-300) & (ratio < 1e300)
+        # log(t / e), one log where the quotient is a normal float, as in the compiled step;
+        # −inf where an hour gains nothing: those go to 0
+        log_gap = np.where(normal, np.log(np.where(normal, ratio, 1.0)), np.log(weights))
+        log_gap -= np.where(normal, 0.0, np.log(floored))
+        log_gap += np.log(team_hours) - np.log(total_weight)
     # 1 − ρ = f (1 − γ (1 − 2s))
     kappa = share * (2.0 * gamma)
     np.subtract(gamma, kappa, out=kappa)
     np.subtract(1.0, kappa, out=kappa)
     kappa *= assisted
     np.maximum(kappa, 1.0 / MAX_STEP_EXPONENT, out=kappa)
-    log_target -= log_hours
-    log_target /= kappa
-    log_target += log_hours
-    # Normalise in logs so large exponents cannot overflow.
+    log_gap /= kappa
+    # The factor e^(log_gap / κ) over the largest, so large exponents cannot overflow.
     with np.errstate(invalid="ignore"):
-        log_target -= log_target.max(axis=0)
-        proposal = np.exp(log_target, out=log_target)
+        log_gap -= log_gap.max(axis=0)
+        proposal = np.exp(log_gap, out=log_gap)
+        proposal *= floored
         total = proposal.sum(axis=0)
         total /= team_hours
         proposal /= total

@@ -91,19 +91,29 @@ def power_step(gamma, budget, floor, hours, share, assisted, weights, total_weig
     scale = math.log(budget) - math.log(total_weight)
     largest = -np.inf
     for i in range(products):
-        log_hours = math.log(max(hours[i], floor[i]))
-        log_target = (np.log(weights[i]) + scale) if weights[i] > 0.0 else -np.inf
         kappa = (1.0 - (gamma[i] - share[i] * (2.0 * gamma[i]))) * assisted[i]
         kappa = max(kappa, 1.0 / MAX_STEP_EXPONENT)
-        step[i] = (log_target - log_hours) / kappa + log_hours
+        step[i] = (log_ratio(weights[i], max(hours[i], floor[i])) + scale) / kappa
         largest = max(largest, step[i])
     total = 0.0
     for i in range(products):
-        step[i] = math.exp(step[i] - largest)
+        step[i] = max(hours[i], floor[i]) * math.exp(step[i] - largest)
         total += step[i]
     total /= budget
     for i in range(products):
         step[i] = step[i] / total - hours[i]
+
+
+@njit(**INLINE)
+def log_ratio(weight, hours):
+    """``log(weight / hours)``, −inf where an hour gains nothing: one log where the quotient is
+    a normal float, two where it would overflow or underflow."""
+    if not weight > 0.0:
+        return -np.inf
+    ratio = weight / hours
+    if 1e-300 < ratio < 1e300:
+        return math.log(ratio)
+    return math.log(weight) - math.log(hours)
 
 
 @njit(**INLINE)
