@@ -19,6 +19,7 @@ from alignment.goals import leadership_value, leadership_value_per_unit
 from alignment.marketing import content_reach, marketing_roi, selling_productivity
 from alignment.motivation import Motivation
 from alignment.plan_chunks import map_batches
+from alignment.product_sums import product_max, product_sums
 from alignment.scenario import Scenario
 from alignment.solver import Columns, HoursSolver
 
@@ -207,7 +208,7 @@ class _Sold:
 
     def before_marketing(self, reps: int) -> np.ndarray:
         """Gross margin less variable sales pay, before marketing spend, ``(plans,)``."""
-        return self.gross_margin.sum(axis=-1) - self.payout.variable_pay_per_rep * reps
+        return product_sums(self.gross_margin) - self.payout.variable_pay_per_rep * reps
 
 
 class _Market:
@@ -278,8 +279,10 @@ class _Market:
         units = self.demand.segment_size * share
         revenue = price * units
         gross_margin = (price - self.unit_cost) * units
-        plain = (self.pay_per_unit * units).sum(axis=-1)
-        basis = revenue.sum(axis=-1) if plan.quota.basis == "revenue" else gross_margin.sum(-1)
+        plain = product_sums(self.pay_per_unit * units)
+        basis = (
+            product_sums(revenue) if plan.quota.basis == "revenue" else product_sums(gross_margin)
+        )
         payout = team_payout(
             plain, basis, team.reps, plan.quota.per_rep, plan.accelerator, plan.cap,
             team.attainment_spread,
@@ -307,7 +310,7 @@ class _Market:
             habit=self.habit,
             effort_response=self.effort_response,
             reference_motivation=_per_plan(reference_motivation, np.nan, k),
-            pay_scale=np.abs(self.pay_per_unit).max(axis=-1) + 1.0,
+            pay_scale=product_max(np.abs(self.pay_per_unit)) + 1.0,
         )
 
 
@@ -343,7 +346,7 @@ def _solve(
     sold = market.sold(market.mix(pay_hours, team_hours), plans.lead_gen)
     marginal = sold.payout.marginal_pay(market.pay_per_unit, market.quota_per_unit)
     motivation = solver.motivation(
-        sold.payout.share_at_quota, conflict, (marginal * sold.units).sum(axis=-1),
+        sold.payout.share_at_quota, conflict, product_sums(marginal * sold.units),
         sold.payout.variable_pay_per_rep,
     )  # fmt: skip
     allocation = Allocation(pay_hours, solution.settled, solution.iterations)
@@ -367,11 +370,11 @@ def _outcomes(
     team = scenario.sales_team
     payout = sold.payout
     price, lead_gen = plans.price, plans.lead_gen
-    total_revenue = sold.revenue.sum(axis=-1)
-    total_gross_margin = sold.gross_margin.sum(axis=-1)
+    total_revenue = product_sums(sold.revenue)
+    total_gross_margin = product_sums(sold.gross_margin)
     commission_cost = payout.variable_pay_per_rep * team.reps
     sales_compensation = commission_cost + team.base_salary * team.reps
-    marketing_spend = lead_gen.sum(axis=-1) + plans.push_content
+    marketing_spend = product_sums(lead_gen) + plans.push_content
     contribution = total_gross_margin - sales_compensation - marketing_spend
 
     # The reps' cost of effort beyond today's hours: an hour at today's level costs what it
@@ -405,7 +408,7 @@ def _outcomes(
         marketing_spend=marketing_spend,
         contribution=contribution,
         leadership_value=leadership_value(contribution, sold.units, market.strategic_value),
-        new_product_share=(sold.units * market.strategic).sum(axis=-1) / market.strategic_market,
+        new_product_share=product_sums(sold.units * market.strategic) / market.strategic_market,
         expected_attainment=payout.expected_attainment,
         share_at_quota=payout.share_at_quota,
         expected_earnings=expected_earnings,
@@ -454,7 +457,7 @@ def _counterfactuals(
 ) -> _Counterfactuals:  # fmt: skip
     team, plans, demand = market.scenario.sales_team, market.plans, market.demand
     price, lead_gen = plans.price, plans.lead_gen
-    marketing_spend = lead_gen.sum(axis=-1) + plans.push_content
+    marketing_spend = product_sums(lead_gen) + plans.push_content
     # One allocation for two questions: the mix leadership's value asks for, and the mix reps
     # would re-plan to with no lead generation, at the same hours and pay rates (deals sourced,
     # MODEL.md §6). Content's counterfactual holds the mix: content makes every hour go
@@ -481,13 +484,13 @@ def _counterfactuals(
     without_content = market.sold(sold.hours, lead_gen, no_content)
     without_either = market.sold(replanned, no_leads, no_content)
     before = sold.before_marketing(team.reps)
-    lead_spend = lead_gen.sum(axis=-1)
-    units_total = sold.units.sum(axis=-1)
+    lead_spend = product_sums(lead_gen)
+    units_total = product_sums(sold.units)
     return _Counterfactuals(
         asked_hours=asked_hours,
         asked_converged=asked_converged,
-        deals_sourced=units_total - without_leads.units.sum(axis=-1),
-        deals_influenced=units_total - without_content.units.sum(axis=-1),
+        deals_sourced=units_total - product_sums(without_leads.units),
+        deals_influenced=units_total - product_sums(without_content.units),
         marketing_roi=marketing_roi(
             before, without_either.before_marketing(team.reps), marketing_spend
         ),

@@ -13,6 +13,7 @@ from typing import Literal
 
 import numpy as np
 
+from alignment.product_sums import product_sums
 from alignment.tolerances import CONFLICT_STEPS, NEWTON_STEPS, ROOT_TOLERANCE
 
 GOAL_NAMES = ("contribution", "new_product_share", "gross_margin_pct")
@@ -70,9 +71,9 @@ def role_conflict(
     """
     if not strategic.any():
         return np.zeros(pay_hours.shape[0])
-    total = pay_hours.sum(axis=-1)
+    total = product_sums(pay_hours)
     others = pay_hours * (1.0 - strategic)
-    moved_total = others.sum(axis=-1)
+    moved_total = product_sums(others)
     on_strategic = pay_hours * strategic
     strategic_hours = on_strategic.sum(axis=-1, keepdims=True)
     even = strategic / strategic.sum()
