@@ -288,3 +288,40 @@ def test_plain_damped_steps_for_stragglers_reach_the_same_mix(launch, monkeypatc
     assert fast.converged.all() and plain.converged.all()
     assert plain.iterations > fast.iterations
     assert_allclose(plain.hours, fast.hours, atol=1e-5 * team_hours(launch))
+
+
+@pytest.mark.parametrize(
+    "weights",
+    [
+        [1e300, 2.0, 0.0],  # a weight over an hour below its floor overflows the quotient
+        [1e-310, 3.0, 5.0],  # a subnormal weight over many hours: the quotient underflows
+        [4.0, 1e-5, 7.0],
+    ],
+)
+def test_both_power_steps_take_the_log_gap_apart_where_the_quotient_would_not_be_a_float(weights):
+    # The power step takes log(w / e) with one log where the quotient is a normal float and
+    # as log w − log e where it is not; either way it is the documented step.
+    from alignment.kernel_parts import power_step as compiled_step
+
+    gamma = np.array([0.4, 0.6, 0.5])
+    floor = np.full(3, 1e-10)
+    hours = np.array([1e-12, 60.0, 40.0])
+    share, assisted = np.array([0.2, 0.3, 0.1]), np.array([0.01, 0.9, 0.8])
+    weights = np.array(weights)
+    budget, total = 100.0, weights.sum()
+    floored = np.maximum(hours, floor)
+    kappa = np.maximum((1 - gamma * (1 - 2 * share)) * assisted, 1 / 3)
+    with np.errstate(divide="ignore"):
+        exponent = (np.log(weights) - np.log(floored) + np.log(budget) - np.log(total)) / kappa
+    proposal = floored * np.exp(exponent - exponent.max())
+    expected = budget * proposal / proposal.sum() - hours
+
+    step = np.empty(3)
+    compiled_step(gamma, budget, floor, hours, share, assisted, weights, total, step)
+    assert_allclose(step, expected, rtol=1e-12, atol=1e-12 * budget)
+    column = (gamma[:, None], np.array([budget]), floor[:, None], hours[:, None])
+    vectorised = effort.power_step(
+        *column, share[:, None], assisted[:, None], weights[:, None], np.array([total])
+    )
+    assert_allclose(vectorised[:, 0], expected, rtol=1e-12, atol=1e-12 * budget)
+    assert np.isfinite(step).all() and np.isfinite(vectorised).all()
