@@ -15,6 +15,7 @@ from alignment.kernel_parts import (
     extrapolate,
     fading,
     largest_move,
+    near_optimum,
 )
 from alignment.kernel_views import borrowed
 from alignment.tolerances import EXTRAPOLATE_AFTER
@@ -30,11 +31,12 @@ def _value(value, share, size):
 
 @njit(**JIT)
 def allocate_plans(value, fixed, gamma, unassisted, weight_scale, productivity, budget, start,
-                   floor, size, segment, segments, damping, tolerance, max_iterations,
+                   floor, size, segment, segments, damping, tolerance, distance, max_iterations,
                    power_steps, out):  # fmt: skip
     """Every plan's allocation into ``out`` ``(plans, products)``; per-plan arrays are
     ``(plans, products)`` or ``(plans,)``. Returns whether each plan settled and the most
-    iterations any plan took."""
+    iterations any plan took. ``distance`` (0: none) also settles a plan whose steps shrink
+    fast enough to leave it within ``distance × H`` of its optimum (:func:`near_optimum`)."""
     plans, products = value.shape
     converged = np.zeros(plans, dtype=np.bool_)
     most_iterations = 0
@@ -56,6 +58,7 @@ def allocate_plans(value, fixed, gamma, unassisted, weight_scale, productivity, 
         rho, k_budget = productivity[k], budget[k]
         best_value = -np.inf
         last_size, last_ratio = np.inf, 0.0
+        shrink, jumped = np.inf, True
         iteration = 0
         while iteration < max_iterations:
             iteration += 1
@@ -71,11 +74,22 @@ def allocate_plans(value, fixed, gamma, unassisted, weight_scale, productivity, 
             )  # fmt: skip
             size_now = largest_move(step)
             settled = size_now < tolerance * k_budget / theta
+            ratio = size_now / last_size if iteration > 1 else np.inf
+            near, near_ratio = False, 0.0
+            if distance > 0.0 and not settled and not jumped:
+                near, near_ratio = near_optimum(
+                    size_now, ratio, shrink, distance * k_budget / theta, step, hours, floor
+                )
+            shrink = ratio
             steady = False
             if iteration > EXTRAPOLATE_AFTER:
                 steady, last_ratio = fading(size_now, last_size, last_ratio)
-            last_size = size_now
-            if steady:
+            last_size, jumped = size_now, steady
+            if near:
+                # the rest of the geometric series at once (Aitken's extrapolation), and stop
+                extrapolate(hours, step, theta / (1.0 - near_ratio), k_budget)
+                settled = True
+            elif steady:
                 extrapolate(hours, step, theta / (1.0 - last_ratio), k_budget)
                 last_ratio = 0.0
             else:

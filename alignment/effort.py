@@ -17,6 +17,7 @@ from alignment.tolerances import (
     EXTRAPOLATE_AFTER,
     MAX_STEADY_RATIO,
     MAX_STEP_EXPONENT,
+    NEAR_RELATIVE_MOVE,
     NO_GAIN_WEIGHT,
     PLAIN_DAMPING,
     POWER_STEPS,
@@ -65,6 +66,7 @@ def allocate_hours(
     tolerance: float = 1e-7,
     max_iterations: int = 300,
     fixed: np.ndarray | None = None,
+    distance: float = 0.0,
 ) -> Allocation:
     """:func:`allocate_hours_vectorised`, compiled and one plan at a time
     (:mod:`alignment.allocator_kernel`): the same steps, without numpy's cost per call on a
@@ -94,7 +96,7 @@ def allocate_hours(
     shared = (
         EFFORT_FLOOR * demand.reference_hours, np.asarray(demand.segment_size, dtype=float),
         demand.segment_index.astype(np.int64), len(demand.segment_sizes), float(damping),
-        float(tolerance), int(max_iterations), int(POWER_STEPS),
+        float(tolerance), float(distance), int(max_iterations), int(POWER_STEPS),
     )  # fmt: skip
 
     def run(part: slice) -> tuple[np.ndarray, int]:
@@ -120,6 +122,7 @@ def allocate_hours_vectorised(
     damping: float = 1.0,
     tolerance: float = 1e-7,
     max_iterations: int = 300,
+    distance: float = 0.0,
 ) -> Allocation:
     """Maximise ``Σ v_i u_i(e)`` subject to ``Σ e_i = H``, ``e ≥ 0``, for every plan at once.
 
@@ -127,8 +130,10 @@ def allocate_hours_vectorised(
     today's mix) by power steps ``e ← e + θ (e' − e)`` (see :func:`power_step`); plans not
     settled after ``POWER_STEPS`` continue with plain steps ``e ← e + 0.85 (H w⁺ / Σ w⁺ − e)``.
     A plan stops once no product's hours move by more than ``tolerance × H`` in one step, so its
-    answer does not depend on the other plans in the batch. Where a plan has not settled after
-    ``max_iterations`` its best iterate is kept.
+    answer does not depend on the other plans in the batch; with ``distance`` also once its
+    steps shrink fast enough that the rest of their geometric series is under ``distance × H``
+    (:func:`near_optimum`). Where a plan has not settled after ``max_iterations`` its best
+    iterate is kept.
 
     Parameters
     ----------
@@ -161,6 +166,7 @@ def allocate_hours_vectorised(
     converged = np.zeros(plans, dtype=bool)
     done = np.zeros(plans, dtype=bool)  # settled plans still in the working arrays
     last_size, last_ratio = np.full(plans, np.inf), np.zeros(plans)
+    shrink, jumped = np.full(plans, np.inf), np.ones(plans, dtype=bool)
     iteration = 0
     while iteration < max_iterations and batch.active.size:
         iteration += 1
@@ -192,12 +198,29 @@ def allocate_hours_vectorised(
             step[:, ~has_gain] = 0.0  # no product gains from an hour: stay put
         size = np.abs(step).max(axis=0)
         settled = size < tolerance * batch.budget / theta
-        steady = np.zeros(0, dtype=bool)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ratio = size / last_size if iteration > 1 else np.full(size.shape, np.inf)
+        near = np.zeros(size.shape, dtype=bool)
+        if distance > 0.0:
+            near, near_ratio = near_optimum(
+                size, ratio, shrink, distance * batch.budget / theta, step, hours,
+                batch.floor_hours,
+            )  # fmt: skip
+            near &= ~jumped & ~settled
+            settled |= near
+        shrink = ratio
+        steady = np.zeros(size.shape, dtype=bool)
         if iteration > EXTRAPOLATE_AFTER:
             steady, last_ratio = fading(size, last_size, last_ratio)
         last_size = size
-        if steady.any():
-            step *= np.where(steady, theta / (1.0 - np.where(steady, last_ratio, 0.0)), theta)
+        jumped = steady
+        if steady.any() or near.any():
+            # The rest of the geometric series at once (Aitken's extrapolation): where steps
+            # fade steadily, and where a plan stops near its optimum.
+            factor = np.where(steady, theta / (1.0 - np.where(steady, last_ratio, 0.0)), theta)
+            if near.any():
+                factor = np.where(near, theta / (1.0 - np.where(near, near_ratio, 0.0)), factor)
+            step *= factor
             hours = np.maximum(hours + step, 0.0)
             hours *= batch.budget / hours.sum(axis=0)
             last_ratio = np.where(steady, 0.0, last_ratio)
@@ -216,6 +239,7 @@ def allocate_hours_vectorised(
                 hours, best_hours = hours[:, keep], best_hours[:, keep]
                 best_value, done = best_value[keep], done[keep]
                 last_size, last_ratio = last_size[keep], last_ratio[keep]
+                shrink, jumped = shrink[keep], jumped[keep]
     pending = ~done
     if batch.active.size and pending.any():
         share, _ = batch.shares(demand, hours, clip=True)
@@ -228,6 +252,29 @@ def allocate_hours_vectorised(
     hours = np.ascontiguousarray(result.T)
     converged &= np.isfinite(hours).all(axis=1)  # as the compiled allocation
     return Allocation(hours=hours, converged=converged, iterations=iteration)
+
+
+def near_optimum(
+    size: np.ndarray, ratio: np.ndarray, last_ratio: np.ndarray, distance: np.ndarray,
+    step: np.ndarray, hours: np.ndarray, floor_hours: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:  # fmt: skip
+    """Plans whose steps shrink fast enough to be within ``distance`` of their optimum, and
+    the ratio ``r`` their steps shrink by.
+
+    Steps that shrink by a ratio ``r`` each leave ``size·r/(1 − r)`` still to go, the rest of
+    the geometric series; ``r`` is the larger of the last two ratios, so one lucky short step
+    cannot stop a plan. That holds only while every product's step is small beside its own
+    hours (under ``NEAR_RELATIVE_MOVE``): a product coming in from next to no hours grows by a
+    large factor each step while its steps are still tiny, and a product fading out shrinks by
+    one, so neither series is the one the step sizes show. Where steps shrink slowly (``r`` at
+    or above ``MAX_STEADY_RATIO``), or a product moves far for its hours, only the plain rule,
+    a step under the tolerance, stops a plan.
+    """
+    shrink = np.maximum(ratio, last_ratio)
+    with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
+        near = (shrink < MAX_STEADY_RATIO) & (size * shrink / (1.0 - shrink) < distance)
+        relative = np.abs(step) / np.maximum(hours, floor_hours)
+    return near & (relative < NEAR_RELATIVE_MOVE).all(axis=0), shrink
 
 
 def fading(

@@ -22,6 +22,7 @@ from alignment.plan_chunks import map_batches
 from alignment.product_sums import product_max, product_sums
 from alignment.scenario import Scenario
 from alignment.solver import Columns, HoursSolver
+from alignment.tolerances import COUNTERFACTUAL_DISTANCE
 
 
 @dataclass(frozen=True)
@@ -477,6 +478,7 @@ def _counterfactuals(
         np.concatenate([market.productivity, market.productivity]),
         start=np.tile(allocation.hours, (2, 1)),
         fixed=np.concatenate([market.fixed_utility(lead_gen), market.fixed_utility(no_leads)]),
+        distance=COUNTERFACTUAL_DISTANCE,
     )
     asked_hours, asked_converged = two.hours[:k], two.converged[:k]
     replanned = market.mix(two.hours[k:], team_hours)

@@ -18,6 +18,7 @@ from alignment.kernel_cache import INLINE
 from alignment.tolerances import (
     MAX_STEADY_RATIO,
     MAX_STEP_EXPONENT,
+    NEAR_RELATIVE_MOVE,
     NO_GAIN_WEIGHT,
     PLAIN_DAMPING,
     STEADY_RATIO_CHANGE,
@@ -157,6 +158,18 @@ def fading(size, last_size, last_ratio):
     ratio = size / last_size  # NaN where both are 0: not steady
     steady = abs(ratio - last_ratio) < STEADY_RATIO_CHANGE and ratio < MAX_STEADY_RATIO
     return steady, ratio
+
+
+@njit(**INLINE)
+def near_optimum(size, ratio, last_ratio, distance, step, hours, floor):
+    """:func:`alignment.effort.near_optimum` for one plan: (near, ``r``)."""
+    shrink = ratio if not ratio <= last_ratio else last_ratio  # the larger; NaN stays NaN
+    if not (shrink < MAX_STEADY_RATIO and size * shrink / (1.0 - shrink) < distance):
+        return False, shrink
+    for i in range(hours.shape[0]):
+        if not abs(step[i]) < NEAR_RELATIVE_MOVE * max(hours[i], floor[i]):
+            return False, shrink
+    return True, shrink
 
 
 @njit(**INLINE)

@@ -22,6 +22,14 @@ MAX_STEP_EXPONENT = 3.0
 EXTRAPOLATE_AFTER = 10
 MAX_STEADY_RATIO = 0.9
 STEADY_RATIO_CHANGE = 0.02
+# The allocations of MODEL.md §6 (the mix leadership's value asks for, the mix re-planned
+# without lead generation) also stop once the way their steps shrink puts them within this
+# fraction of H of their optimum (alignment.effort.near_optimum); steps under 1e-7 H still stop
+# the slow ones, as every allocation.
+COUNTERFACTUAL_DISTANCE = 1e-6
+# ... but only while no product's step is this large beside its own hours (one coming in from
+# next to no hours, or fading out, moves by a factor each step while its steps are tiny).
+NEAR_RELATIVE_MOVE = 1e-4
 
 # -- the role conflict's root (alignment.goals) ---------------------------------------------
 # Root-finding steps, and the bracket width (a fraction of the hours on other products) below
