@@ -333,12 +333,13 @@ def power_step(
     floored = np.maximum(hours, floor_hours)
     # Plans where no hour gains anything give NaN here; the caller keeps their hours.
     with np.errstate(divide="ignore", invalid="ignore", over="ignore", under="ignore"):
-        ratio = weights / floored
-        normal = (ratio > 1e-300) & (ratio < 1e300)
-        # log(t / e), one log where the quotient is a normal float, as in the compiled step;
-        # −inf where an hour gains nothing: those go to 0
-        log_gap = np.where(normal, np.log(np.where(normal, ratio, 1.0)), np.log(weights))
-        log_gap -= np.where(normal, 0.0, np.log(floored))
+        # log(t / e): one log where w / e is a normal float, two where it is not, as in the
+        # compiled step; −inf where an hour gains nothing: those go to 0
+        log_gap = weights / floored
+        apart = ~((log_gap > 1e-300) & (log_gap < 1e300))
+        np.log(log_gap, out=log_gap)
+        if apart.any():
+            log_gap[apart] = np.log(weights[apart]) - np.log(floored[apart])
         log_gap += np.log(team_hours) - np.log(total_weight)
     # 1 − ρ = f (1 − γ (1 − 2s))
     kappa = share * (2.0 * gamma)
