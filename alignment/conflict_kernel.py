@@ -92,9 +92,12 @@ def _gap_along(hours, direction, t, habit, todays_mix, productivity, floor, unas
 
 @njit(**JIT)
 def find_conflict(hours, start, habit, todays_mix, productivity, floor, unassisted, gamma, fixed,
-              size, strategic, strategic_market, target, segment, totals, scratch):  # fmt: skip
+                  size, strategic, strategic_market, target, segment, totals, scratch,
+                  start_gap=np.nan, start_slope=np.nan):  # fmt: skip
     """:func:`alignment.goals.role_conflict` by safeguarded Newton steps from ``start``;
-    ``scratch`` is four rows of working space ``(4, products)``."""
+    ``scratch`` is four rows of working space ``(4, products)``. ``start_gap`` and
+    ``start_slope``, where the caller has them, are :func:`_gap_along` at the starting point,
+    which is then not worked out again."""
     direction = scratch[0]
     per_hour = _direction(hours, strategic, direction)
     t = start / (per_hour if per_hour > 0 else 1.0)
@@ -102,12 +105,16 @@ def find_conflict(hours, start, habit, todays_mix, productivity, floor, unassist
     low, high, low_known, high_known = 0.0, 1.0, False, False
     result, below_at_one = t, False
     finished = False
-    for _ in range(NEWTON_STEPS):
+    for newton_step in range(NEWTON_STEPS):
         here = t
-        value, slope = _gap_along(
-            hours, direction, here, habit, todays_mix, productivity, floor, unassisted, gamma,
-            fixed, size, strategic, strategic_market, target, segment, totals, scratch,
-        )  # fmt: skip
+        if newton_step == 0 and not np.isnan(start_gap):
+            value, slope = start_gap, start_slope
+        else:
+            value, slope = _gap_along(
+                hours, direction, here, habit, todays_mix, productivity, floor, unassisted,
+                gamma, fixed, size, strategic, strategic_market, target, segment, totals,
+                scratch,
+            )  # fmt: skip
         below = value < 0
         if below:
             low, low_known = here, True
@@ -152,16 +159,23 @@ def track_conflict(hours, conflict, habit, todays_mix, productivity, floor, unas
         hours, direction, fraction, habit, todays_mix, productivity, floor, unassisted, gamma,
         fixed, size, strategic, strategic_market, target, segment, totals, scratch,
     )  # fmt: skip
+    # Short of the target with every hour moved, or past it with none (and not falling as
+    # hours move): the conflict is 1 or 0, as the root-find below would answer from here.
+    if fraction >= 1.0 and gap < 0:
+        return 1.0
+    if fraction <= 0.0 and gap >= 0.0 and slope >= 0.0:
+        return 0.0
     step = fraction - gap / slope
     if not np.isfinite(step):
         step = fraction
     # A step past moving every hour, or a long one, may have overshot: the safeguarded
-    # root-find answers instead, as vectorised.
+    # root-find answers instead, as vectorised, from this point (already worked out).
     if (step > 1.0 and fraction < 1.0) or abs(step - fraction) > LONGEST_TRACKED_STEP:
+        same_start = min(max(fraction, 0.0), 1.0) == fraction
         return find_conflict(hours, conflict, habit, todays_mix, productivity, floor,
                              unassisted, gamma, fixed, size, strategic, strategic_market,
-                             target, segment, totals, scratch)  # fmt: skip
+                             target, segment, totals, scratch,
+                             gap if same_start else np.nan,
+                             slope if same_start else np.nan)  # fmt: skip
     step = min(max(step, 0.0), 1.0)
-    if fraction >= 1.0 and gap < 0:
-        return 1.0
     return step * per_hour
