@@ -51,8 +51,8 @@ def _cache_dir() -> Path:
 
 
 def _bind_unwrapped_libm() -> None:
-    """Point compiled ``exp`` and ``log`` at glibc's unwrapped forms, ``__exp_finite`` and
-    ``__log_finite``.
+    """Point compiled ``exp``, ``log`` and ``pow`` at glibc's unwrapped forms
+    (``__exp_finite`` and the like).
 
     numba binds the plain names, and glibc's plain ``exp`` and ``log`` wrap the arithmetic in
     a check of each result that sets errno. The solvers call the two some 800 times a plan and
@@ -66,7 +66,7 @@ def _bind_unwrapped_libm() -> None:
     except (OSError, AttributeError):  # not glibc
         return
     dlvsym.restype, dlvsym.argtypes = ctypes.c_void_p, [ctypes.c_void_p] + [ctypes.c_char_p] * 2
-    for function in ("exp", "log"):
+    for function in ("exp", "log", "pow"):
         address = dlvsym(libm._handle, f"__{function}_finite".encode(), b"GLIBC_2.15")
         if address:
             llvmlite.binding.add_symbol(function, address)

@@ -1,5 +1,5 @@
-"""The compiled solvers' ``exp`` and ``log`` (alignment.kernel_cache): glibc's entry points
-without the errno wrapper, giving the C library's own results bit for bit."""
+"""The compiled solvers' ``exp``, ``log`` and ``pow`` (alignment.kernel_cache): glibc's entry
+points without the errno wrapper, giving the C library's own results bit for bit."""
 
 from __future__ import annotations
 
@@ -23,6 +23,10 @@ LOG_POINTS = [-math.inf, -1.0, -0.0, 0.0, 5e-324, 1e-320, 1e-300, 0.1, 1.0, 2.0,
               1.7976931348623157e308, math.inf, math.nan]  # fmt: skip
 
 
+POW_POINTS = [(0.0, 0.2), (0.5, 0.2), (1.0, 0.2), (2.0, 0.5), (1e300, 2.0), (1e-300, 3.0),
+              (-1.0, 0.5), (math.inf, 0.2), (math.nan, 0.2), (3.0, 0.0)]  # fmt: skip
+
+
 @njit(cache=False)
 def _compiled_exp_log(exp_points, log_points):
     exps, logs = np.empty_like(exp_points), np.empty_like(log_points)
@@ -33,35 +37,53 @@ def _compiled_exp_log(exp_points, log_points):
     return exps, logs
 
 
+@njit(cache=False)
+def _compiled_pow(bases, exponents):
+    powers = np.empty_like(bases)
+    for i in range(bases.shape[0]):
+        powers[i] = bases[i] ** exponents[i]
+    return powers
+
+
 def _libm() -> ctypes.CDLL:
     return ctypes.CDLL(ctypes.util.find_library("m") or "libm.so.6")
 
 
-def _c_function(name: str):
+def _c_function(name: str, arguments: int = 1):
     function = getattr(_libm(), name)
-    function.restype, function.argtypes = ctypes.c_double, [ctypes.c_double]
+    function.restype, function.argtypes = ctypes.c_double, [ctypes.c_double] * arguments
     return function
 
 
-def test_compiled_exp_and_log_give_the_c_librarys_results_bit_for_bit() -> None:
+def _same_bits(computed: np.ndarray, expected: np.ndarray) -> bool:
+    """Equal bit for bit, any NaN matching any NaN."""
+    nan = np.isnan(expected)
+    return bool((np.isnan(computed) == nan).all()) and (
+        computed[~nan].tobytes() == expected[~nan].tobytes()
+    )
+
+
+def test_compiled_exp_log_and_pow_give_the_c_librarys_results_bit_for_bit() -> None:
     exps, logs = _compiled_exp_log(np.array(EXP_POINTS), np.array(LOG_POINTS))
     c_exp, c_log = _c_function("exp"), _c_function("log")
     expected_exps = np.array([c_exp(x) for x in EXP_POINTS])
     expected_logs = np.array([c_log(x) for x in LOG_POINTS])
-    assert exps.tobytes() == expected_exps.tobytes()
-    np.testing.assert_array_equal(np.isnan(logs), np.isnan(expected_logs))
-    finite = ~np.isnan(expected_logs)
-    assert logs[finite].tobytes() == expected_logs[finite].tobytes()
+    assert _same_bits(exps, expected_exps)
+    assert _same_bits(logs, expected_logs)
     assert exps[-5] == math.inf and logs[3] == -math.inf
+    bases, exponents = np.array(POW_POINTS).T
+    c_pow = _c_function("pow", 2)
+    expected_powers = np.array([c_pow(x, y) for x, y in POW_POINTS])
+    assert _same_bits(_compiled_pow(bases, exponents), expected_powers)
 
 
 @pytest.mark.skipif(not GLIBC_X86_64, reason="the names bound are glibc's on x86-64")
-def test_compiled_code_calls_glibcs_unwrapped_exp_and_log() -> None:
+def test_compiled_code_calls_glibcs_unwrapped_exp_log_and_pow() -> None:
     _compiled_exp_log(np.ones(1), np.ones(1))  # compiling must not bring numba's binding back
     dlvsym = ctypes.CDLL(None).dlvsym
     dlvsym.restype, dlvsym.argtypes = ctypes.c_void_p, [ctypes.c_void_p] + [ctypes.c_char_p] * 2
     handle = _libm()._handle
-    for name in ("exp", "log"):
+    for name in ("exp", "log", "pow"):
         unwrapped = dlvsym(handle, f"__{name}_finite".encode(), b"GLIBC_2.15")
         assert unwrapped
         assert llvmlite.binding.address_of_symbol(name) == unwrapped
