@@ -54,8 +54,8 @@ def _bind_unwrapped_libm() -> None:
     """Point compiled ``exp``, ``log`` and ``pow`` at glibc's unwrapped forms
     (``__exp_finite`` and the like).
 
-    numba binds the plain names, and glibc's plain ``exp`` and ``log`` wrap the arithmetic in
-    a check of each result that sets errno. The solvers call the two some 800 times a plan and
+    numba binds the plain names, and glibc's plain functions wrap the arithmetic in a check of
+    each result that sets errno. The solvers call ``exp`` and ``log`` some 800 times a plan and
     never read errno: without the wrapper a batch of plans costs 6 % less CPU, with every result
     the same bit for bit (tests/test_kernel_cache.py). Elsewhere numba's binding stays.
     """
