@@ -75,7 +75,7 @@ def role_conflict(
     others = pay_hours * (1.0 - strategic)
     moved_total = product_sums(others)
     on_strategic = pay_hours * strategic
-    strategic_hours = on_strategic.sum(axis=-1, keepdims=True)
+    strategic_hours = product_sums(on_strategic)[:, None]
     even = strategic / strategic.sum()
     split = np.where(
         strategic_hours > 0, on_strategic / np.where(strategic_hours > 0, strategic_hours, 1.0),
