@@ -12,6 +12,7 @@ import numpy as np
 
 from alignment import allocator_kernel
 from alignment.demand import EFFORT_FLOOR, Demand, segment_sums, segment_totals, utility
+from alignment.kernel_views import read_only
 from alignment.plan_chunks import map_slices
 from alignment.tolerances import (
     EXTRAPOLATE_AFTER,
@@ -101,7 +102,7 @@ def allocate_hours(
 
     def run(part: slice) -> tuple[np.ndarray, int]:
         arrays = [values[part] for values in per_plan]
-        return allocator_kernel.allocate_plans(*arrays, *shared, hours[part])
+        return allocator_kernel.allocate_plans(*read_only(*arrays, *shared), hours[part])
 
     parts = map_slices(run, plans)
     converged = np.concatenate([part[0] for part in parts])

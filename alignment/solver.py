@@ -25,6 +25,7 @@ from alignment.commission import Payout, team_payout
 from alignment.demand import EFFORT_FLOOR, Demand, segment_totals
 from alignment.effort import POWER_STEPS, fading, gain_weights, power_step
 from alignment.goals import role_conflict
+from alignment.kernel_views import read_only
 from alignment.motivation import Motivation, rep_motivation
 from alignment.plan_chunks import map_slices
 from alignment.scenario import Scenario
@@ -313,7 +314,7 @@ class HoursSolver:
 
         def run(part: slice) -> tuple[np.ndarray, ...]:
             arrays = [values[part] for values in (*per_product, *per_plan)]
-            return solver_kernel.solve_plans(*arrays, *shared)
+            return solver_kernel.solve_plans(*read_only(*arrays, *shared))
 
         parts = map_slices(run, plans)
         hours, team_hours, conflict, settled = (

@@ -87,3 +87,46 @@ def test_compiled_code_calls_glibcs_unwrapped_exp_log_and_pow() -> None:
         unwrapped = dlvsym(handle, f"__{name}_finite".encode(), b"GLIBC_2.15")
         assert unwrapped
         assert llvmlite.binding.address_of_symbol(name) == unwrapped
+
+
+# What a server runs after warm(): one plan, a price sweep's batch, and a batch with every figure.
+_SPECIALISATIONS = """
+import json
+import numpy as np
+from alignment import Plans, evaluate, kernel_cache, load_scenario
+from alignment import allocator_kernel, solver_kernel
+from alignment.pricing import price_curves
+from pathlib import Path
+
+def count():
+    return [len(kernel.signatures) for kernel in (solver_kernel.solve_plans,
+                                                  allocator_kernel.allocate_plans)]
+
+kernel_cache.warm()
+warmed = count()
+scenario = load_scenario(Path("scenarios/launch_conflict.yaml"))
+price_curves(scenario)
+plans = Plans.from_scenario(scenario)
+batch = Plans(**{name: np.repeat(value, 40, axis=0) for name, value in vars(plans).items()})
+batch.price[:] *= np.linspace(0.8, 1.2, 40)[:, None]
+evaluate(scenario, batch)
+evaluate(scenario, batch, counterfactuals=False)
+print(json.dumps({"warmed": warmed, "after": count()}))
+"""
+
+
+def test_warming_compiles_every_form_the_app_calls(tmp_path) -> None:
+    """A batch's arrays are typed like a single plan's, so the solvers compiled by warm() at a
+    server's start serve every price sweep and batch: no visitor waits ~25 s for a compile."""
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    run = subprocess.run([sys.executable, "-c", _SPECIALISATIONS], cwd=root, capture_output=True,
+                         text=True, timeout=600, check=False)  # fmt: skip
+    assert run.returncode == 0, run.stderr[-3000:]
+    counts = json.loads(run.stdout.strip().splitlines()[-1])
+    assert counts["warmed"] == [1, 1]
+    assert counts["after"] == counts["warmed"], "a batch compiled a second form of a solver"
