@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.browser.conftest import NAV_LINK
 
@@ -22,10 +23,13 @@ def test_every_page_renders_without_an_exception_or_console_error(visit):
         link = visit.page.locator(NAV_LINK).nth(index)
         name = link.inner_text().strip()
         link.click()
-        visit.page.locator("h1", has_text=TITLES.get(name, name)).wait_for(timeout=30_000)
-        visit.settle()
-        visit.page.wait_for_timeout(300)  # charts draw just after the script finishes
-        visit.settle()
+        try:
+            visit.page.locator("h1", has_text=TITLES.get(name, name)).wait_for(timeout=30_000)
+            visit.settle()
+            visit.page.wait_for_timeout(300)  # charts draw just after the script finishes
+            visit.settle()
+        except PlaywrightTimeout as error:
+            pytest.fail(f"{name} was still running or untitled after 30 s: {error.message}")
 
         exceptions = visit.page.locator("[data-testid='stException']")
         assert exceptions.count() == 0, f"{name}: {exceptions.first.inner_text()}"
