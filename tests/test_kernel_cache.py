@@ -1,12 +1,17 @@
-"""The compiled solvers' ``exp``, ``log`` and ``pow`` (alignment.kernel_cache): glibc's entry
-points without the errno wrapper, giving the C library's own results bit for bit."""
+"""The compiled solvers (alignment.kernel_cache): ``exp``, ``log`` and ``pow`` at glibc's entry
+points without the errno wrapper, giving the C library's own results bit for bit; and one
+compiled form of each solver, the one a server's start compiles, for every call the app makes."""
 
 from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import json
 import math
 import platform
+import subprocess
+import sys
+from pathlib import Path
 
 import llvmlite.binding
 import numpy as np
@@ -15,6 +20,7 @@ from numba import njit
 
 from alignment import kernel_cache  # noqa: F401  (binds exp and log on import)
 
+ROOT = Path(__file__).resolve().parents[1]
 # glibc's unwrapped names carry version GLIBC_2.15 on x86-64 (other machines: other versions).
 GLIBC_X86_64 = platform.libc_ver()[0] == "glibc" and platform.machine() == "x86_64"
 EXP_POINTS = [-math.inf, -1000.0, -745.2, -1e-300, -0.0, 0.0, 1e-300, 0.5, 1.0, 88.7, 700.0,
@@ -115,16 +121,10 @@ print(json.dumps({"warmed": warmed, "after": count()}))
 """
 
 
-def test_warming_compiles_every_form_the_app_calls(tmp_path) -> None:
+def test_warming_compiles_every_form_the_app_calls() -> None:
     """A batch's arrays are typed like a single plan's, so the solvers compiled by warm() at a
     server's start serve every price sweep and batch: no visitor waits ~25 s for a compile."""
-    import json
-    import subprocess
-    import sys
-    from pathlib import Path
-
-    root = Path(__file__).resolve().parents[1]
-    run = subprocess.run([sys.executable, "-c", _SPECIALISATIONS], cwd=root, capture_output=True,
+    run = subprocess.run([sys.executable, "-c", _SPECIALISATIONS], cwd=ROOT, capture_output=True,
                          text=True, timeout=600, check=False)  # fmt: skip
     assert run.returncode == 0, run.stderr[-3000:]
     counts = json.loads(run.stdout.strip().splitlines()[-1])
