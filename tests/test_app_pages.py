@@ -10,6 +10,7 @@ from streamlit.proto.Metric_pb2 import Metric as MetricProto
 from streamlit.testing.v1 import AppTest
 
 from alignment.goals import GOAL_NAMES
+from alignment.levers import with_values
 from workshop_ui import explain, layout, library, model
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -429,3 +430,37 @@ def test_comparing_two_scenarios_marks_the_inputs_that_differ():
     assert rows.loc["Reps' hours settled", "Before"] == rows.loc["Reps' hours settled", "After"]
     assert rows.loc["Reps' hours settled", "After"] == "yes"
     assert rows.loc["Rep motivation", "Before"].endswith(" / 100")
+
+
+def out_of_reach_warnings(app: AppTest) -> list[str]:
+    return [as_read(w.value) for w in app.warning if "out of reach" in w.value]
+
+
+@pytest.mark.parametrize("page", ["pages/0_Overview.py", "pages/2_Pricing.py",
+                                  "pages/3_Commission_plan.py"])  # fmt: skip
+def test_a_target_out_of_reach_says_why_motivation_fell_to_zero(page):
+    app = open_app("pages/2_Pricing.py")
+    assert out_of_reach_warnings(app) == []  # today's plan can still reach it
+
+    # Nova's share falls just below what the team's hours can lift to the reps' target: they
+    # give up, and with fewer hours the target slips further away (the shipped scenario).
+    app.slider(key="price_nova").set_value(620.0).run()
+    app.switch_page(page).run()
+
+    (warning,) = out_of_reach_warnings(app)
+    assert "12.0 %" in warning  # the share reps are held to
+    assert "all 30,000 selling hours moved to Nova (new)" in warning
+    assert "fewest hours (30,000 h; 60,000 today)" in warning
+    assert metric_tile(app, "Rep motivation").value == "0 / 100"
+    assert metric_tile(app, "Goal conflict").value == "100.0 %"
+
+
+def test_a_target_out_of_reach_with_hours_held_names_no_floor():
+    held = with_values(library.default_scenario(), {"sales_team.effort_response": 0.0})
+    totals = {"goal_conflict": 1.0, "team_hours": 60_000.0}
+
+    text = explain.target_out_of_reach(totals, held)
+
+    assert text is not None and "60,000 selling hours" in text
+    assert "fewest hours" not in text
+    assert explain.target_out_of_reach({**totals, "goal_conflict": 0.999}, held) is None

@@ -7,7 +7,8 @@ scenario's currency per period (one period, typically a year).
 
 from __future__ import annotations
 
-from alignment.scenario import SalesTeam
+from alignment.safe_text import markdown_literal
+from alignment.scenario import SalesTeam, Scenario
 from workshop_ui.formatting import count, money, percent
 
 FIGURES: dict[str, str] = {
@@ -190,6 +191,37 @@ def motivation_factors(totals: dict[str, float], team: SalesTeam) -> dict[str, s
             f"per rep against on-target earnings of {money(team.on_target_earnings)}."
         ),
     }
+
+
+# Goal conflict is exactly 1 where even every hour cannot reach the target (MODEL.md §4).
+_OUT_OF_REACH = 1.0 - 1e-9
+
+
+def target_out_of_reach(totals: dict[str, float], scenario: Scenario) -> str | None:
+    """Why motivation is 0 when the new-product target cannot be reached with every selling
+    hour, and what would bring it back in reach (Markdown); None while it can be reached."""
+    if totals["goal_conflict"] < _OUT_OF_REACH:
+        return None
+    team = scenario.sales_team
+    hours = totals["team_hours"]
+    fewest, today = team.reps * team.hours_floor, team.reps * team.hours_per_rep
+    at_floor = team.effort_response > 0 and hours <= fewest * (1 + 1e-6)
+    names = [markdown_literal(p.name) for p in scenario.products if p.strategic]
+    new = " and ".join(names) if names else "the new products"
+    given_up = (
+        f"Seeing no way to meet it, their motivation is 0 and the team puts in only its "
+        f"fewest hours ({count(fewest)} h; {count(today)} today): a small move can tip a plan "
+        "here, since fewer hours put the target further out of reach."
+        if at_floor
+        else "Seeing no way to meet it, their motivation is 0."
+    )
+    return (
+        f"**The new-product target is out of reach.** Even with all {count(hours)} selling "
+        f"hours moved to {new}, reps would not reach the "
+        f"{percent(scenario.reps_new_product_target)} share they are held to. {given_up} To "
+        f"bring it back: lower the reps' target (Goals), or lower the price of {new} or pay "
+        f"more for {'it' if len(names) == 1 else 'them'} (Pricing, Commission plan)."
+    )
 
 
 def team_hours(team: SalesTeam, hours: float) -> str:

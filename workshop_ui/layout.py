@@ -144,6 +144,9 @@ def headline_metrics(fields: tuple[Headline, ...] = HEADLINES, per_row: int = 5)
                 "status quo.",
                 border=True,
             )
+    out_of_reach = explain.target_out_of_reach(now.to_dict(), state.working())
+    if out_of_reach is not None and any(item.field == "goal_conflict" for item in fields):
+        st.warning(out_of_reach, icon=":material/trending_down:")
 
 
 def verdict(change: str | None, higher_is_better: bool = True) -> str | None:
