@@ -17,6 +17,8 @@ from alignment.product_sums import product_sums
 from alignment.tolerances import CONFLICT_STEPS, NEWTON_STEPS, ROOT_TOLERANCE
 
 GOAL_NAMES = ("contribution", "new_product_share", "gross_margin_pct")
+# A goal conflict this close to 1 means the target is out of reach of every hour (exactly 1).
+OUT_OF_REACH = 1.0 - 1e-9
 GoalStatus = Literal["met", "near", "missed"]
 
 

@@ -23,6 +23,7 @@ import pandas as pd
 
 from alignment.demand import Demand
 from alignment.evaluate import Outcomes, Plans, calibrated, evaluate
+from alignment.goals import OUT_OF_REACH
 from alignment.scenario import Product, Scenario
 
 Edge = Literal["low", "high"]
@@ -58,6 +59,9 @@ class PriceCurve:
     contribution: np.ndarray
     leadership_value: np.ndarray  # contribution plus the stated worth of strategic units
     share: np.ndarray  # the product's own market share, fraction
+    # The reps' new-product target out of reach of every selling hour (goal conflict 1): their
+    # motivation is 0 there.
+    out_of_reach: np.ndarray
 
     @property
     def step(self) -> float:
@@ -153,6 +157,7 @@ def price_curves(
             contribution=swept.contribution[j],
             leadership_value=swept.leadership_value[j],
             share=swept.share[j],
+            out_of_reach=swept.goal_conflict[j] >= OUT_OF_REACH,
         )
         for j, (pid, grid) in enumerate(zip(scenario.product_ids, grids, strict=True))
     ]
@@ -198,7 +203,8 @@ def price_preference_table(
 
 
 def price_curve_frame(curves: list[PriceCurve]) -> pd.DataFrame:
-    """Long table for charts: product, price, rep_pay, contribution, leadership_value, share."""
+    """Long table for charts: product, price, rep_pay, contribution, leadership_value, share,
+    out_of_reach."""
     return pd.concat(
         [
             pd.DataFrame(
@@ -209,12 +215,22 @@ def price_curve_frame(curves: list[PriceCurve]) -> pd.DataFrame:
                     "contribution": curve.contribution,
                     "leadership_value": curve.leadership_value,
                     "share": curve.share,
+                    "out_of_reach": curve.out_of_reach,
                 }
             )
             for curve in curves
         ],
         ignore_index=True,
     )
+
+
+def out_of_reach_spans(price: np.ndarray, out_of_reach: np.ndarray) -> list[tuple[float, float]]:
+    """The runs of ``price`` (ascending) where the reps' new-product target is out of reach,
+    each as its first and last price."""
+    flags = np.concatenate([[False], np.asarray(out_of_reach, dtype=bool), [False]])
+    changes = np.flatnonzero(np.diff(flags.astype(np.int8)))
+    starts, ends = changes[::2], changes[1::2]
+    return [(float(price[a]), float(price[b - 1])) for a, b in zip(starts, ends, strict=True)]
 
 
 @dataclass(frozen=True)
@@ -226,6 +242,7 @@ class _Swept:
     contribution: list[np.ndarray]
     leadership_value: list[np.ndarray]
     share: list[np.ndarray]
+    goal_conflict: list[np.ndarray]
     converged: list[np.ndarray]
 
     def objective(self, name: str, product: int) -> np.ndarray:
@@ -272,6 +289,7 @@ def _sweep(
         contribution=split(outcomes.contribution),
         leadership_value=split(outcomes.leadership_value),
         share=split(outcomes.share[rows, product]),
+        goal_conflict=split(outcomes.goal_conflict),
         converged=split(outcomes.converged),
     )
 

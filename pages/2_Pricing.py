@@ -1,7 +1,7 @@
 import pandas as pd
 import streamlit as st
 
-from alignment.pricing import UNBOUNDED_PRICE_SWING
+from alignment.pricing import UNBOUNDED_PRICE_SWING, out_of_reach_spans
 from workshop_ui import charts, controls, explain, layout, model, presenting, state, tables
 from workshop_ui.charts import LEADERSHIP, SALES, STATUS_QUO, WORKING
 from workshop_ui.formatting import currency_symbol, delta, money, percent, printf_money
@@ -80,15 +80,22 @@ for start in range(0, len(scenario.products), 3):
             ]
             if rep_price is not None:
                 markers.append(("Reps' pick", rep_price, SALES, "lower"))
+            curve = curves[curves["product"] == product.id]
             charts.show_spec(
                 price_curve_spec(
-                    curves[curves["product"] == product.id].assign(name=product.name),
+                    curve.assign(name=product.name),
                     names,
                     pd.DataFrame(markers, columns=["label", "price", "party", "span"]),
                     currency=currency,
                     presents=presenting.is_on(),
                 )
             )
+            unreachable = explain.out_of_reach_prices(
+                out_of_reach_spans(curve["price"].to_numpy(), curve["out_of_reach"].to_numpy()),
+                low, high, hours_respond=scenario.sales_team.effort_response > 0,
+            )  # fmt: skip
+            if unreachable is not None:
+                st.caption(unreachable)
 
 st.subheader("Cannibalisation the model assumes")
 st.html(

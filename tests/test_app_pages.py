@@ -464,3 +464,37 @@ def test_a_target_out_of_reach_with_hours_held_names_no_floor():
     assert text is not None and "60,000 selling hours" in text
     assert "fewest hours" not in text
     assert explain.target_out_of_reach({**totals, "goal_conflict": 0.999}, held) is None
+
+
+def test_price_charts_say_where_the_reps_target_is_out_of_reach():
+    app = open_app("pages/2_Pricing.py")
+
+    captions = [as_read(c.value) for c in app.caption if "out of reach" in c.value]
+
+    # Nova dearer, or Pro or Standard cheaper, takes Nova's share below what every hour lifts.
+    assert len(captions) == 3
+    pro, standard, nova = captions
+    assert pro.startswith("Reps' new-product target out of reach up to about $1,05")
+    assert standard.startswith("Reps' new-product target out of reach up to about $68")
+    assert nova.startswith("Reps' new-product target out of reach from about $61")
+    assert nova.endswith("the team sells only its fewest hours (the step in the curve).")
+
+
+@pytest.mark.parametrize(
+    ("spans", "respond", "expected"),
+    [
+        ([], True, None),
+        ([(1.0, 4.0)], True, "at every price shown: not even every selling hour would reach "
+         "it, so motivation is 0 and the team sells only its fewest hours."),
+        ([(2.0, 3.0)], False, "from about $2 to $3: not even every selling hour would reach "
+         "it, so motivation is 0."),
+        ([(1.0, 2.0), (3.0, 4.0)], True, "up to about $2, and from about $3 up: "),
+    ],
+)  # fmt: skip
+def test_the_out_of_reach_caption_names_its_prices(spans, respond, expected):
+    text = explain.out_of_reach_prices(spans, 1.0, 4.0, hours_respond=respond)
+
+    if expected is None:
+        assert text is None
+    else:
+        assert expected in text

@@ -10,6 +10,7 @@ from alignment import evaluate
 from alignment.levers import with_value
 from alignment.pricing import (
     PricePreference,
+    out_of_reach_spans,
     preference_search_range,
     price_curve_frame,
     price_curves,
@@ -219,9 +220,10 @@ def test_curves_have_one_point_per_grid_price_and_the_stated_step(launch_data, b
     np.testing.assert_allclose(nova.leadership_value, nova.contribution + 300.0 * nova_units)
     frame = price_curve_frame(curves)
     columns = ["product", "price", "rep_pay", "contribution", "leadership_value", "share"]
-    assert list(frame.columns) == columns
+    assert list(frame.columns) == [*columns, "out_of_reach"]
     assert len(frame) == 3 * 21
     assert np.isfinite(frame[columns[1:]].to_numpy()).all()
+    assert frame["out_of_reach"].dtype == bool
 
 
 def test_curves_at_the_current_price_match_the_scenarios_own_outcome(launch_data, build):
@@ -239,6 +241,32 @@ def test_curves_measure_hours_against_the_status_quo_given(launch):
     curve = price_curves(working, grid_points=3, status_quo=launch)[2]  # 450, 625, 800
     outcomes = evaluate(with_value(working, "products.nova.price", 625.0), status_quo=launch)
     assert curve.contribution[1] == pytest.approx(outcomes.contribution[0], rel=1e-6)
+
+
+def test_curves_flag_the_prices_where_the_reps_target_is_out_of_reach(launch):
+    # Nova's display range is 450-800; today (600) the reps' 12 % target is within reach.
+    nova = price_curves(launch, grid_points=36)[2]  # every 10
+    first = float(nova.price[nova.out_of_reach][0])
+    outcomes = evaluate(with_value(launch, "products.nova.price", first), status_quo=launch)
+
+    assert not nova.out_of_reach[nova.price <= 600].any()
+    assert nova.out_of_reach[-1]  # at 800 no hours reach it
+    assert outcomes.goal_conflict[0] == 1.0 and outcomes.motivation[0] == 0.0
+    assert out_of_reach_spans(nova.price, nova.out_of_reach) == [(first, 800.0)]
+    assert "out_of_reach" in price_curve_frame([nova])
+
+
+@pytest.mark.parametrize(
+    ("flags", "spans"),
+    [
+        ([0, 0, 0, 0], []),
+        ([1, 1, 1, 1], [(1.0, 4.0)]),
+        ([1, 0, 0, 1], [(1.0, 1.0), (4.0, 4.0)]),
+        ([0, 1, 1, 0], [(2.0, 3.0)]),
+    ],
+)
+def test_out_of_reach_spans_are_the_runs_of_flagged_prices(flags, spans):
+    assert out_of_reach_spans(np.array([1.0, 2.0, 3.0, 4.0]), np.array(flags, bool)) == spans
 
 
 def test_preference_table_has_a_row_per_product(launch):

@@ -7,6 +7,7 @@ scenario's currency per period (one period, typically a year).
 
 from __future__ import annotations
 
+from alignment.goals import OUT_OF_REACH
 from alignment.safe_text import markdown_literal
 from alignment.scenario import SalesTeam, Scenario
 from workshop_ui.formatting import count, money, percent
@@ -193,14 +194,10 @@ def motivation_factors(totals: dict[str, float], team: SalesTeam) -> dict[str, s
     }
 
 
-# Goal conflict is exactly 1 where even every hour cannot reach the target (MODEL.md §4).
-_OUT_OF_REACH = 1.0 - 1e-9
-
-
 def target_out_of_reach(totals: dict[str, float], scenario: Scenario) -> str | None:
     """Why motivation is 0 when the new-product target cannot be reached with every selling
     hour, and what would bring it back in reach (Markdown); None while it can be reached."""
-    if totals["goal_conflict"] < _OUT_OF_REACH:
+    if totals["goal_conflict"] < OUT_OF_REACH:
         return None
     team = scenario.sales_team
     hours = totals["team_hours"]
@@ -221,6 +218,35 @@ def target_out_of_reach(totals: dict[str, float], scenario: Scenario) -> str | N
         f"{percent(scenario.reps_new_product_target)} share they are held to. {given_up} To "
         f"bring it back: lower the reps' target (Goals), or lower the price of {new} or pay "
         f"more for {'it' if len(names) == 1 else 'them'} (Pricing, Commission plan)."
+    )
+
+
+def out_of_reach_prices(
+    spans: list[tuple[float, float]], low: float, high: float, *, hours_respond: bool
+) -> str | None:
+    """Where along a product's price range the reps' new-product target is out of reach
+    (``spans`` of prices from :func:`alignment.pricing.out_of_reach_spans`, over ``low`` to
+    ``high``), as a caption for its price chart; None where it is within reach everywhere.
+    ``hours_respond``: the team's hours follow motivation (an effort response above 0)."""
+    if not spans:
+        return None
+
+    def span(first: float, last: float) -> str:
+        if first <= low and last >= high:
+            return "at every price shown"
+        if first <= low:
+            return f"up to about {money(last)}"
+        if last >= high:
+            return f"from about {money(first)} up"
+        return f"from about {money(first)} to {money(last)}"
+
+    where = ", and ".join(span(first, last) for first, last in spans)
+    everywhere = len(spans) == 1 and spans[0][0] <= low and spans[0][1] >= high
+    hours = " and the team sells only its fewest hours" if hours_respond else ""
+    step = "" if everywhere or not hours_respond else " (the step in the curve)"
+    return (
+        f"Reps' new-product target out of reach {where}: not even every selling hour would "
+        f"reach it, so motivation is 0{hours}{step}."
     )
 
 
