@@ -65,8 +65,9 @@ def sidebar(*, follows_room: bool = False) -> None:
     room_sidebar.sidebar_panel(follows_room=follows_room)
     with st.sidebar:
         presenting.toggle()
+    unsettled = st.empty()  # always there, so that it never shifts the controls below it
     if not model.converged(state.working(), state.status_quo()):
-        st.warning(explain.NOT_CONVERGED, icon=":material/warning:")
+        unsettled.warning(explain.NOT_CONVERGED, icon=":material/warning:")
     with st.sidebar:
         st.caption("Working scenario")
         user_text(state.working().metadata.name, strong=True)
@@ -144,9 +145,14 @@ def headline_metrics(fields: tuple[Headline, ...] = HEADLINES, per_row: int = 5)
                 "status quo.",
                 border=True,
             )
-    out_of_reach = explain.target_out_of_reach(now.to_dict(), state.working())
-    if out_of_reach is not None and any(item.field == "goal_conflict" for item in fields):
-        st.warning(out_of_reach, icon=":material/trending_down:")
+    if any(item.field == "goal_conflict" for item in fields):
+        # Always a slot, filled or not: an element that appeared above the page's controls
+        # would shift them in the page's tree, and the browser would redraw the slider being
+        # dragged and drop the keys still coming.
+        slot = st.empty()
+        out_of_reach = explain.target_out_of_reach(now.to_dict(), state.working())
+        if out_of_reach is not None:
+            slot.warning(out_of_reach, icon=":material/trending_down:")
 
 
 def verdict(change: str | None, higher_is_better: bool = True) -> str | None:

@@ -154,6 +154,22 @@ def test_pricing_sliders_survive_key_bursts_track_clicks_and_double_moves(visit,
     assert after["price_standard"] != before["price_standard"]
 
 
+def test_a_warning_appearing_mid_burst_drops_no_key(visit, data_dir):
+    # Nova 600 -> 640 crosses 616, where the reps' target goes out of reach and a warning
+    # appears above the sliders while the keys are still coming.
+    page = Page(visit, data_dir, "Pricing", pricing())
+    warning = visit.page.locator("[data-testid='stAlert']", has_text="out of reach")
+    assert warning.count() == 0
+    before = page.shown()
+    assert before["price_nova"] == 600.0
+
+    page.keys("price_nova", "ArrowRight", 8, random.Random(5))
+
+    after = page.check(before, {"price_nova"})
+    assert after["price_nova"] == pytest.approx(600.0 + 8 * page.step("price_nova"))
+    assert warning.count() == 1
+
+
 def test_goal_targets_and_value_survive_bursts(visit, data_dir):
     page = Page(visit, data_dir, "Goals", goals())
     pace = random.Random(2)
