@@ -5,6 +5,7 @@ is there already."""
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -110,3 +111,25 @@ def test_servers_starting_together_upgrade_the_schema_exactly_once(empty_url):
     finally:
         for database in servers:
             database.dispose()
+
+
+def test_a_server_opening_a_new_file_while_another_writes_waits_for_it(tmp_path):
+    # Switching a new SQLite file to write-ahead logging needs it alone for a moment, and
+    # SQLite says "locked" at once rather than wait: servers starting together failed.
+    path = tmp_path / "workshop.db"
+    other = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    other.execute("CREATE TABLE starting (n INTEGER)")
+    other.execute("BEGIN IMMEDIATE")  # another server's first write, in progress
+    release = threading.Timer(0.5, lambda: other.execute("ROLLBACK"))
+    release.start()
+    database = Database(f"sqlite:///{path}")
+    try:
+        upgrade(database)
+
+        assert current_revision(database) == head_revision()
+        with database.reading("read the journal mode") as connection:
+            assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+    finally:
+        release.join()
+        database.dispose()
+        other.close()
