@@ -233,12 +233,12 @@ def score(value: float, decimals: int = 0) -> str:
     return _signed(value, f"{digits} / 100", False, digits)
 
 
-def score_change(change: float, decimals: int = 1) -> str:
-    """A change of a 0–100 score: ``+3.4 points``."""
+def score_change(change: float, decimals: int = 1, *, short: bool = False) -> str:
+    """A change of a 0–100 score: ``+3.4 points`` (``short``: ``+3.4 pts``, for a tile)."""
     if not math.isfinite(change):
         return "—"
     digits = f"{abs(change):.{decimals}f}"
-    return _signed(change, f"{digits} points", True, digits)
+    return _signed(change, f"{digits} {'pts' if short else 'points'}", True, digits)
 
 
 def multiple(value: float) -> str:

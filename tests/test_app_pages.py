@@ -136,6 +136,15 @@ def test_a_lower_goal_conflict_shows_as_good_news():
     assert contribution.proto.color == MetricProto.MetricColor.RED
 
 
+def test_a_motivation_tiles_change_is_short_enough_to_show_its_verdict_whole():
+    app = open_app("pages/2_Pricing.py")
+
+    app.slider(key="price_nova").set_value(620.0).run()  # the reps give up: 25.9 -> 0
+
+    # Five tiles to a row at 1280 px cut "-25.9 points · worse" to "-25.9 points · wo…".
+    assert metric_tile(app, "Rep motivation").delta == "-25.9 pts · worse"
+
+
 def test_raising_a_products_price_lowers_its_share():
     app = open_app("pages/2_Pricing.py")
     before = share_tiles(app)

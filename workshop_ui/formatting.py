@@ -97,17 +97,25 @@ _NEGLIGIBLE = {"money": 0.5, "fraction": 0.0005, "ratio": 0.0005, "score": 0.05}
 
 
 def delta(
-    change: float, kind: Kind, *, higher_is_better: bool = True, currency: str | None = None
+    change: float,
+    kind: Kind,
+    *,
+    higher_is_better: bool = True,
+    currency: str | None = None,
+    short: bool = False,
 ) -> Delta:
     """The change as text with a sign: money and counts as amounts, fractions in points.
 
     A change that rounds to nothing shows as "no change" in grey, so a tile never shows a green
-    arrow for a difference nobody could see.
+    arrow for a difference nobody could see. ``short``: a score's change in "pts", so that a
+    tile five to a row at 1280 px shows it with its verdict whole.
     """
     if not math.isfinite(change) or abs(change) < _NEGLIGIBLE.get(kind, 0.5):
         return Delta("no change", "off")
     if kind == "units":
         text = units.count(change, "units", signed=True)
+    elif kind == "score" and short:
+        text = units.score_change(change, short=True)
     else:
         text = units.figure(change, kind, currency, change=True)
     # st.metric reads the direction of its arrow from an ASCII sign.

@@ -134,6 +134,7 @@ def headline_metrics(fields: tuple[Headline, ...] = HEADLINES, per_row: int = 5)
                 now[item.field] - before[item.field],
                 item.kind,
                 higher_is_better=item.higher_is_better,
+                short=True,
             )
             column.metric(
                 item.label,
