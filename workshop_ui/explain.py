@@ -221,6 +221,9 @@ def target_out_of_reach(totals: dict[str, float], scenario: Scenario) -> str | N
     )
 
 
+EVERY_PRICE = "at every price shown"
+
+
 def out_of_reach_prices(
     spans: list[tuple[float, float]], low: float, high: float, *, hours_respond: bool
 ) -> str | None:
@@ -233,7 +236,7 @@ def out_of_reach_prices(
 
     def span(first: float, last: float) -> str:
         if first <= low and last >= high:
-            return "at every price shown"
+            return EVERY_PRICE
         if first <= low:
             return f"up to about {money(last)}"
         if last >= high:
@@ -241,9 +244,8 @@ def out_of_reach_prices(
         return f"from about {money(first)} to {money(last)}"
 
     where = ", and ".join(span(first, last) for first, last in spans)
-    everywhere = len(spans) == 1 and spans[0][0] <= low and spans[0][1] >= high
     hours = " and the team sells only its fewest hours" if hours_respond else ""
-    step = "" if everywhere or not hours_respond else " (the step in the curve)"
+    step = " (the step in the curve)" if hours_respond and where != EVERY_PRICE else ""
     return (
         f"Reps' new-product target out of reach {where}: not even every selling hour would "
         f"reach it, so motivation is 0{hours}{step}."
